@@ -1,0 +1,64 @@
+/** What one chat attempt returns, shared by the Ollama and OpenAI wire formats. */
+import { type Endpoint, isRecord, LlmError } from "./errors.ts";
+import type { ChatMessage, ChatOptions } from "./types.ts";
+
+export interface ChatReply {
+  content: string;
+  model: string;
+  doneReason?: string;
+  promptTokens?: number;
+  completionTokens?: number;
+}
+
+export interface ChatAttempt {
+  model: string;
+  messages: ChatMessage[];
+  options: ChatOptions;
+  numCtx: number;
+}
+
+/** Collects streamed pieces in order, byte for byte, and reports progress. */
+export class ReplyCollector {
+  readonly #pieces: string[] = [];
+  #count = 0;
+
+  constructor(private readonly onToken?: (text: string, tokensSoFar: number) => void) {}
+
+  add(piece: string): void {
+    if (piece === "") return;
+    this.#pieces.push(piece);
+    this.#count++;
+    this.onToken?.(piece, this.#count);
+  }
+
+  get content(): string {
+    return this.#pieces.join("");
+  }
+}
+
+export function numberOrUndefined(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+export function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** One streamed JSON object (an NDJSON line or an SSE event's data). */
+export function parseJsonObject(endpoint: Endpoint, text: string, hint: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new LlmError("llm.bad_response", `${endpoint.baseUrl} sent something that is not JSON in its reply`, {
+      cause,
+      hint,
+    });
+  }
+  if (!isRecord(parsed)) {
+    throw new LlmError("llm.bad_response", `${endpoint.baseUrl} sent JSON that is not an object in its reply`, {
+      hint,
+    });
+  }
+  return parsed;
+}

@@ -1,0 +1,101 @@
+/**
+ * Builds the `sentries` command tree and runs it. Every expected failure is a
+ * SentriesError and becomes `error: …` + `hint: …` on stderr with its exit
+ * code; only unexpected errors show a stack, and only at LOG_LEVEL=debug.
+ */
+import { Command, CommanderError } from "@commander-js/extra-typings";
+import { describeError, EXIT_FAILURE, EXIT_USAGE, SentriesError } from "../errors.ts";
+import { log } from "../log.ts";
+import { buildTarget, VERSION } from "../version.ts";
+import { writeErr, writeOut } from "./term.ts";
+import { exitState } from "./exit.ts";
+import { doctorCommand } from "./doctor.ts";
+import { testsCommand } from "./tests.ts";
+import { docsCommand } from "./docs.ts";
+import { statusCommand } from "./status.ts";
+import { cleanupCommand } from "./cleanup.ts";
+import { setupCommand } from "./setup.ts";
+import { modelsCommand } from "./models.ts";
+
+export function versionText(): string {
+  return `sentries ${VERSION} (deno ${Deno.version.deno}, ${buildTarget()})`;
+}
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name("sentries")
+    .description(
+      "Keeps a repository healthy with local LLMs: fixes failing pytest tests with test-only patches and keeps " +
+        "docs in step with code changes, behind hard guardrails, delivered as a branch and pull request.",
+    )
+    .version(versionText(), "-V, --version", "print the tool version, Deno version and target")
+    .option("-C, --repo-path <dir>", "the target repository (default: the current directory)")
+    .option("--log-level <level>", "debug | info | warn | error (or LOG_LEVEL)")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut, writeErr })
+    .addHelpText(
+      "after",
+      `
+Examples:
+  sentries doctor                     check the model server, models, git and pytest
+  sentries tests --dry-run            find failing tests and show the fix, change nothing
+  sentries tests -C ../myrepo         fix failing tests in another checkout
+  sentries docs --base main           propose doc updates for this branch's changes
+  LOG_LEVEL=debug sentries tests      show every model request's size and time
+
+Environment: LLM_BASE, MODEL_PLAN, MODEL_PATCH, LLM_API, GITHUB_TOKEN, GITHUB_REPOSITORY,
+GITHUB_API_URL, LOG_LEVEL (see README "Configuration"; also [tool.sentries] in pyproject.toml and .env).
+Exit codes: 0 success or nothing to do, 1 failure, 2 bad usage or configuration.`,
+    );
+
+  for (
+    const sub of [
+      testsCommand(),
+      docsCommand(),
+      doctorCommand(),
+      statusCommand(),
+      cleanupCommand(),
+      setupCommand(),
+      modelsCommand(),
+    ]
+  ) {
+    program.addCommand(sub as unknown as Command);
+  }
+  applyToAll(program, (cmd) => cmd.exitOverride().configureOutput({ writeOut, writeErr }));
+  return program as unknown as Command;
+}
+
+function applyToAll(cmd: Command, fn: (c: Command) => void): void {
+  fn(cmd);
+  for (const sub of cmd.commands) applyToAll(sub as unknown as Command, fn);
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof SentriesError) {
+    writeErr(`error: ${err.message}\n`);
+    if (err.hint) writeErr(`hint: ${err.hint}\n`);
+    if (err.cause && log.enabled("debug")) writeErr(`debug: cause: ${describeError(err.cause)}\n`);
+    return err.exitCode;
+  }
+  writeErr(`error: unexpected failure: ${describeError(err)}\n`);
+  if (log.enabled("debug") && err instanceof Error && err.stack) writeErr(`${err.stack}\n`);
+  else writeErr("hint: run again with LOG_LEVEL=debug for details, and report it if it persists\n");
+  return EXIT_FAILURE;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    exitState.code = 0;
+    await program.parseAsync(args, { from: "user" });
+    return exitState.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are successes; everything else commander rejects is bad usage.
+      if (err.exitCode === 0) return 0;
+      return EXIT_USAGE;
+    }
+    return reportError(err);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Deliver a verified fix: commit it on a new bot branch (with the metadata
+ * file and trailers), and — with a GitHub token — push it and open a labelled
+ * pull request with a metadata comment. Without a token the branch stays
+ * local and the PR text is returned for the report.
+ */
+import type { Git, Identity } from "../git/git.ts";
+import type { GitHub, LabelSpec } from "../github/mod.ts";
+import { renderMetadataMarker, truncateBody } from "../github/mod.ts";
+import { log } from "../log.ts";
+import { commitTrailers, METADATA_FILE, type SentriesMetadata } from "./metadata.ts";
+
+export const LABEL_SPECS: Record<string, LabelSpec> = {
+  "ai-generated": { name: "ai-generated", color: "6f42c1", description: "Change proposed by an AI model" },
+  "sentries": { name: "sentries", color: "0e8a16", description: "Opened by Sentries" },
+  "sentry-testsentry": { name: "sentry-testsentry", color: "1d76db", description: "TestSentry: test-only fix" },
+  "sentry-docsentry": { name: "sentry-docsentry", color: "1d76db", description: "DocSentry: docs-only update" },
+  "tests-sentry:done": { name: "tests-sentry:done", color: "c2e0c6", description: "TestSentry proposed a fix" },
+  "tests-sentry:noop": { name: "tests-sentry:noop", color: "ededed", description: "TestSentry had nothing to do" },
+  "docs-sentry:done": { name: "docs-sentry:done", color: "c2e0c6", description: "DocSentry proposed a docs update" },
+  "docs-sentry:noop": { name: "docs-sentry:noop", color: "ededed", description: "DocSentry had nothing to do" },
+  "sentries:keep": { name: "sentries:keep", color: "fbca04", description: "Sentries cleanup never touches this" },
+};
+
+export function labelSpec(name: string): LabelSpec {
+  return LABEL_SPECS[name] ?? { name };
+}
+
+/** The hidden line other runs search for to avoid duplicate PRs. */
+export function dedupeMarker(key: string): string {
+  return `<!-- sentries-key: ${key} -->`;
+}
+
+export interface CommitRequest {
+  worktree: Git;
+  branch: string;
+  paths: string[];
+  metadata: SentriesMetadata;
+  subject: string;
+  body: string;
+  identity: Identity;
+}
+
+/** Creates the branch at the worktree's HEAD and commits the changed paths plus the metadata file. */
+export async function commitOnBotBranch(req: CommitRequest): Promise<string> {
+  await req.worktree.run(["switch", "--quiet", "-c", req.branch]);
+  await Deno.writeTextFile(
+    `${req.worktree.dir}/${METADATA_FILE}`,
+    JSON.stringify(req.metadata, null, 2) + "\n",
+  );
+  await req.worktree.run(["add", "--", ...req.paths, METADATA_FILE]);
+  const message = `${req.subject}\n\n${req.body.trim()}\n\n${commitTrailers(req.metadata)}\n`;
+  return await req.worktree.commit(message, req.identity);
+}
+
+export interface PullRequestRequest {
+  github: GitHub;
+  worktree: Git;
+  branch: string;
+  base: string;
+  title: string;
+  body: string;
+  labels: string[];
+  metadata: SentriesMetadata;
+  /** Label the pull request the run was made for. */
+  sourcePr?: { number: number; label: string };
+}
+
+export interface OpenedPullRequest {
+  number: number;
+  url: string;
+}
+
+export async function findOpenDuplicate(github: GitHub, key: string): Promise<OpenedPullRequest | undefined> {
+  const found = await github.findPullRequestsByMarker(dedupeMarker(key), "open");
+  return found[0] ? { number: found[0].number, url: found[0].url } : undefined;
+}
+
+export function prBodyWithMarkers(body: string, metadata: SentriesMetadata): string {
+  return truncateBody(`${body.trimEnd()}\n\n${dedupeMarker(metadata.key)}\n${renderMetadataMarker(metadata)}\n`);
+}
+
+/** Pushes the branch to origin and opens the PR with labels and a metadata comment. */
+export async function pushAndOpenPullRequest(req: PullRequestRequest): Promise<OpenedPullRequest> {
+  log.info(`pushing ${req.branch} to origin…`);
+  await req.worktree.run(["push", "--quiet", "origin", `refs/heads/${req.branch}:refs/heads/${req.branch}`], {
+    timeoutMs: 300_000,
+  });
+  await req.github.ensureLabels(req.labels.map(labelSpec));
+  // Two runs can race: look once more right before creating.
+  const duplicate = await findOpenDuplicate(req.github, req.metadata.key);
+  if (duplicate) {
+    log.warn(`an open Sentries PR for the same problem appeared meanwhile: #${duplicate.number}`);
+    return duplicate;
+  }
+  const pr = await req.github.createPullRequest({
+    title: req.title,
+    body: prBodyWithMarkers(req.body, req.metadata),
+    head: req.branch,
+    base: req.base,
+  });
+  await req.github.addLabels(pr.number, req.labels);
+  await req.github.comment(pr.number, metadataComment(req.metadata));
+  if (req.sourcePr) {
+    await req.github.ensureLabels([labelSpec(req.sourcePr.label)]);
+    await req.github.addLabels(req.sourcePr.number, [req.sourcePr.label]);
+  }
+  return { number: pr.number, url: pr.url };
+}
+
+export function metadataComment(meta: SentriesMetadata): string {
+  const rows: Array<[string, string]> = [
+    ["Sentry", meta.sentry],
+    ["Version", meta.version],
+    ["Planner model", meta.models.plan],
+    ["Patcher model", meta.models.patch],
+    ["Base", `\`${meta.base_sha.slice(0, 12)}\``],
+    ["Created", meta.created_at],
+    ["Attempts", String(meta.attempts)],
+    ["Prompt tokens", String(meta.tokens.prompt || meta.tokens.estimated_prompt)],
+    ["Duration", `${(meta.duration_ms / 1000).toFixed(1)} s`],
+  ];
+  const table = ["| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join("\n");
+  return `### Sentries metadata\n\n${table}\n\n${renderMetadataMarker(meta)}\n`;
+}

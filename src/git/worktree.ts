@@ -1,0 +1,66 @@
+/**
+ * A temporary `git worktree` at a commit: the sentries work there and never
+ * touch the user's working tree, index, current branch or uncommitted files.
+ * Removed on every path out: success, error, and SIGINT/SIGTERM (via the
+ * run's AbortSignal and `finally`).
+ */
+import { join } from "node:path";
+import { log } from "../log.ts";
+import { Git } from "./git.ts";
+
+export interface Worktree {
+  dir: string;
+  git: Git;
+  /** Throws away every change in the worktree: back to the commit it was made at. */
+  reset(): Promise<void>;
+  remove(): Promise<void>;
+}
+
+export async function createWorktree(repo: Git, commit: string, signal?: AbortSignal): Promise<Worktree> {
+  const parent = await Deno.makeTempDir({ prefix: "sentries-wt-" });
+  const dir = join(parent, "repo");
+  await repo.run(["worktree", "add", "--detach", "--quiet", dir, commit]);
+  const git = new Git(dir, signal);
+  let removed = false;
+  return {
+    dir,
+    git,
+    async reset() {
+      await git.run(["reset", "--hard", "--quiet", commit]);
+      await git.run(["clean", "-fdxq"]);
+    },
+    async remove() {
+      if (removed) return;
+      removed = true;
+      // Not under the run's signal: cleanup must run even after an abort.
+      const r = await new Git(repo.dir).run(["worktree", "remove", "--force", dir], { allowFail: true });
+      if (r.code !== 0) log.debug(`git worktree remove: ${r.stderr.trim()}`);
+      await Deno.remove(parent, { recursive: true }).catch(() => {});
+      await new Git(repo.dir).run(["worktree", "prune"], { allowFail: true });
+    },
+  };
+}
+
+/**
+ * Runs `fn` with an AbortSignal that fires on SIGINT/SIGTERM, so long steps
+ * stop and `finally` blocks clean up before the process exits.
+ */
+export async function withInterruptSignal<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const handlers = signals.map((sig) => {
+    const handler = () => {
+      if (!controller.signal.aborted) {
+        log.warn(`received ${sig}: stopping and cleaning up…`);
+        controller.abort(sig);
+      }
+    };
+    Deno.addSignalListener(sig, handler);
+    return [sig, handler] as const;
+  });
+  try {
+    return await fn(controller.signal);
+  } finally {
+    for (const [sig, handler] of handlers) Deno.removeSignalListener(sig, handler);
+  }
+}

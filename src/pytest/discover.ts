@@ -1,0 +1,72 @@
+/**
+ * Step 2 of `sentries tests`: run the suite once, then re-run only what failed,
+ * by node id, so that a test that passes on its own is reported as flaky or
+ * order-dependent instead of being handed to a model.
+ */
+import { SentriesError } from "../errors.ts";
+import { log } from "../log.ts";
+import type { TestFailure } from "./results.ts";
+import { DEFAULT_PYTEST_TIMEOUT_MS, type PytestConfig, type PytestRun, runPytest, unusableRunReason } from "./run.ts";
+
+export interface Discovery {
+  run: PytestRun;
+  /** Failed again when re-run by node id. */
+  confirmed: TestFailure[];
+  /** Passed when re-run by node id: flaky or order-dependent. */
+  flaky: TestFailure[];
+  /** The narrow re-run, when there was one. */
+  rerun?: PytestRun;
+}
+
+export async function discoverFailures(repoDir: string, config: PytestConfig): Promise<Discovery> {
+  const run = await runPytest(repoDir, config);
+  const problem = unusableRunReason(run);
+  if (problem) {
+    throw new SentriesError(problem, {
+      hint: run.timedOut
+        ? `the suite took longer than ${
+          Math.round((config.timeoutMs ?? DEFAULT_PYTEST_TIMEOUT_MS) / 1000)
+        }s: raise the pytest timeout`
+        : "run the same pytest command yourself to see why; check the configured extra arguments",
+      code: run.timedOut ? "pytest.timeout" : "pytest.unusable",
+    });
+  }
+  if (run.failures.length === 0) return { run, confirmed: [], flaky: [] };
+
+  const rerun = await rerunFailures(repoDir, { ...config, command: run.command }, run.failures);
+  const { confirmed, flaky } = classifyRerun(run.failures, rerun);
+  return { run, confirmed, flaky, rerun };
+}
+
+/** Re-runs exactly the given failures (node ids; collection errors by module). */
+export function rerunFailures(repoDir: string, config: PytestConfig, failures: TestFailure[]): Promise<PytestRun> {
+  return runPytest(repoDir, config, selectionOf(failures));
+}
+
+export function selectionOf(failures: TestFailure[]): string[] {
+  return [...new Set(failures.map((f) => f.nodeId))].sort();
+}
+
+/**
+ * A failure is flaky only when the re-run reports it as run and not failing;
+ * when the re-run says nothing about it (or could not run), it stays confirmed.
+ */
+export function classifyRerun(
+  failures: TestFailure[],
+  rerun: PytestRun,
+): { confirmed: TestFailure[]; flaky: TestFailure[] } {
+  const problem = unusableRunReason(rerun);
+  if (problem) {
+    log.warn(`re-running the failing tests told nothing (${problem.split("\n")[0]}); treating all as real failures`);
+    return { confirmed: [...failures], flaky: [] };
+  }
+  const reported = new Set(rerun.collected);
+  const failing = new Set(rerun.failures.map((f) => f.nodeId));
+  const confirmed: TestFailure[] = [];
+  const flaky: TestFailure[] = [];
+  for (const failure of failures) {
+    if (reported.has(failure.nodeId) && !failing.has(failure.nodeId)) flaky.push(failure);
+    else confirmed.push(failure);
+  }
+  return { confirmed, flaky };
+}

@@ -1,0 +1,5 @@
+/** The pytest adapter: run pytest, read its results, find the failures that are real. */
+export { DEFAULT_PYTEST_TIMEOUT_MS, type PytestConfig, type PytestRun, runPytest, unusableRunReason } from "./run.ts";
+export { classifyRerun, discoverFailures, type Discovery, rerunFailures, selectionOf } from "./discover.ts";
+export { type FailureKind, type TestFailure } from "./results.ts";
+export { AUTO_PYTEST_COMMANDS, PytestNotInstalledError } from "./command.ts";

@@ -1,0 +1,144 @@
+/**
+ * Runs pytest once in a repository and reads its JUnit report. The report goes
+ * to a temporary file outside the repository; `-p no:cacheprovider` and
+ * PYTHONDONTWRITEBYTECODE keep the working tree free of pytest's own files.
+ */
+import { join } from "node:path";
+import { runFirstAvailablePytest } from "./command.ts";
+import { type JunitCase, parseJunitCases } from "./junit.ts";
+import { conftestFailureFrom, summarizeCases, type TestFailure } from "./results.ts";
+import { log } from "../log.ts";
+
+export interface PytestConfig {
+  /** e.g. `["pytest"]`; when undefined: `pytest`, else `python3 -m pytest`, else `python -m pytest`. */
+  command?: string[];
+  /** Passed on every run (options such as `-x`, `-k expr`, `-m "not slow"`). */
+  extraArgs?: string[];
+  /** Test paths for a full run; a narrow run passes its selection instead. */
+  paths?: string[];
+  /** Kill pytest after this long; default 10 minutes. */
+  timeoutMs?: number;
+}
+
+export interface PytestRun {
+  exitCode: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  skipped: number;
+  /** Node ids pytest reported (collection errors included); sorted, unique. */
+  collected: string[];
+  /** Sorted by node id. */
+  failures: TestFailure[];
+  durationMs: number;
+  timedOut: boolean;
+  /** pytest exit code 5: nothing was collected. */
+  noTests: boolean;
+  /** The command that ran, without the arguments Sentries added. */
+  command: string[];
+  /** The last lines of pytest's stdout and stderr, for messages when a run is unusable. */
+  outputTail: string;
+}
+
+export const DEFAULT_PYTEST_TIMEOUT_MS = 10 * 60 * 1000;
+const OUTPUT_TAIL_LINES = 30;
+
+/** Runs pytest on the whole suite, or on `select` (node ids or files) when given. */
+export async function runPytest(repoDir: string, config: PytestConfig, select?: string[]): Promise<PytestRun> {
+  const reportDir = await Deno.makeTempDir({ prefix: "sentries-pytest-" });
+  const reportPath = join(reportDir, "junit.xml");
+  try {
+    const args = [
+      "-p",
+      "no:cacheprovider",
+      "-q",
+      "--color=no",
+      `--junitxml=${reportPath}`,
+      // xunit1 keeps each test's file and line, which node ids and context need.
+      "-o",
+      "junit_family=xunit1",
+      `--rootdir=${repoDir}`,
+      // One broken test module must not hide the rest of the suite.
+      "--continue-on-collection-errors",
+      ...(config.extraArgs ?? []),
+      ...(select ?? config.paths ?? []),
+    ];
+    const { command, result } = await runFirstAvailablePytest(
+      config.command,
+      args,
+      {
+        cwd: repoDir,
+        env: { PYTHONDONTWRITEBYTECODE: "1", PY_COLORS: "0" },
+        timeoutMs: config.timeoutMs ?? DEFAULT_PYTEST_TIMEOUT_MS,
+      },
+      () => exists(reportPath),
+    );
+    const output = [result.stdout, result.stderr].filter((s) => s.trim() !== "").join("\n");
+    const cases = await readReport(reportPath, repoDir);
+    const summary = summarizeCases(cases);
+    if (cases.length === 0) {
+      const conftest = conftestFailureFrom(output, repoDir) ??
+        conftestFailureFrom(output, await Deno.realPath(repoDir).catch(() => repoDir));
+      if (conftest) {
+        summary.errors = 1;
+        summary.collected = [conftest.nodeId];
+        summary.failures = [conftest];
+      }
+    }
+    return {
+      exitCode: result.code,
+      ...summary,
+      durationMs: Math.round(result.durationMs),
+      timedOut: result.timedOut,
+      noTests: result.code === 5,
+      command,
+      outputTail: output.trimEnd().split("\n").slice(-OUTPUT_TAIL_LINES).join("\n"),
+    };
+  } finally {
+    await Deno.remove(reportDir, { recursive: true }).catch(() => {});
+  }
+}
+
+/**
+ * Why a run tells nothing about the tests (pytest itself failed: usage error,
+ * internal error, interruption, timeout), or undefined when it is usable.
+ */
+export function unusableRunReason(run: PytestRun): string | undefined {
+  if (run.timedOut) return "pytest did not finish in time";
+  if ([0, 1, 5].includes(run.exitCode) || run.failures.length > 0) return undefined;
+  const tail = run.outputTail.split("\n").slice(-8).join("\n");
+  return `pytest stopped with exit code ${run.exitCode} without test results${tail ? ":\n" + tail : ""}`;
+}
+
+async function readReport(reportPath: string, repoDir: string): Promise<JunitCase[]> {
+  let xml: string;
+  try {
+    xml = await Deno.readTextFile(reportPath);
+  } catch {
+    return []; // killed, or stopped before the report was written
+  }
+  try {
+    return parseJunitCases(xml, (relative) => existsSync(join(repoDir, relative)));
+  } catch (err) {
+    log.warn(`could not read pytest's JUnit report: ${err instanceof Error ? err.message : String(err)}`);
+    return [];
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function existsSync(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

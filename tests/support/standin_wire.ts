@@ -1,0 +1,200 @@
+/**
+ * Wire-level pieces of the stand-in model server: response frames in Ollama's
+ * NDJSON and OpenAI's SSE formats, and a scripted body stream that can split
+ * lines across network chunks, drop the connection or stall.
+ */
+
+/** One frame of a streamed body, and what sending it means to the stand-in's state. */
+export interface Frame {
+  text: string;
+  onSent?: () => void;
+}
+
+export interface BodyScript {
+  frames: Frame[];
+  /** Send each frame in two network chunks with a pause between them. */
+  splitLines?: boolean;
+  /** Pause between frames. */
+  delayMs?: number;
+  /** Drop the connection after this many frames. */
+  disconnectAfterFrames?: number;
+  /** Stop sending after this many frames but keep the connection open. */
+  stallAfterFrames?: number;
+}
+
+/** Streams still sending, so the server can end them all when it closes. */
+export type OpenStreams = Set<{ stop(): void }>;
+
+/** The body of a scripted streamed response. */
+export function scriptedBody(script: BodyScript, open: OpenStreams): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let next = 0;
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const handle = {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      wake?.();
+    },
+  };
+  // Waits that end early when the server closes or the client goes away, so no timer outlives a test.
+  const pause = (ms?: number) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      if (ms !== undefined) timer = setTimeout(resolve, ms);
+    });
+  const end = (controller: ReadableStreamDefaultController<Uint8Array>, error?: Error) => {
+    open.delete(handle);
+    if (error) controller.error(error);
+    else controller.close();
+  };
+  return new ReadableStream<Uint8Array>({
+    start() {
+      open.add(handle);
+    },
+    async pull(controller) {
+      if (next > 0 && script.delayMs) await pause(script.delayMs);
+      if (stopped) return end(controller);
+      if (next === script.disconnectAfterFrames) return end(controller, new Error("stand-in: scripted disconnect"));
+      if (next === script.stallAfterFrames) {
+        await pause();
+        return end(controller);
+      }
+      const frame = script.frames[next++];
+      if (frame === undefined) return end(controller);
+      if (script.splitLines && frame.text.length > 1) {
+        const middle = Math.floor(frame.text.length / 2);
+        controller.enqueue(encoder.encode(frame.text.slice(0, middle)));
+        await pause(5);
+        if (stopped) return end(controller);
+        controller.enqueue(encoder.encode(frame.text.slice(middle)));
+      } else {
+        controller.enqueue(encoder.encode(frame.text));
+      }
+      frame.onSent?.();
+    },
+    cancel() {
+      handle.stop();
+      open.delete(handle);
+    },
+  });
+}
+
+/** Cuts a reply into streamed pieces of `size` characters (code points kept whole). */
+export function pieces(content: string, size: number): string[] {
+  const chars = Array.from(content);
+  const out: string[] = [];
+  for (let i = 0; i < chars.length; i += Math.max(1, size)) out.push(chars.slice(i, i + size).join(""));
+  return out;
+}
+
+export function estimatedTokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+export interface ReplyFacts {
+  model: string;
+  content: string;
+  promptTokens: number;
+}
+
+const NS_PER_MS = 1_000_000;
+
+function ollamaDone(facts: ReplyFacts): Record<string, unknown> {
+  return {
+    done: true,
+    done_reason: "stop",
+    total_duration: 420 * NS_PER_MS,
+    load_duration: 12 * NS_PER_MS,
+    prompt_eval_count: facts.promptTokens,
+    prompt_eval_duration: 80 * NS_PER_MS,
+    eval_count: estimatedTokens(facts.content),
+    eval_duration: 320 * NS_PER_MS,
+  };
+}
+
+export function ollamaFrames(facts: ReplyFacts, chunkSize: number, midStreamError?: string): Frame[] {
+  const createdAt = new Date().toISOString();
+  const frames = pieces(facts.content, chunkSize).map((piece) => ({
+    text: JSON.stringify({
+      model: facts.model,
+      created_at: createdAt,
+      message: { role: "assistant", content: piece },
+      done: false,
+    }) + "\n",
+  }));
+  const last = midStreamError === undefined
+    ? { model: facts.model, created_at: createdAt, message: { role: "assistant", content: "" }, ...ollamaDone(facts) }
+    : { error: midStreamError };
+  return [...frames, { text: JSON.stringify(last) + "\n" }];
+}
+
+export function ollamaWhole(facts: ReplyFacts): Record<string, unknown> {
+  return {
+    model: facts.model,
+    created_at: new Date().toISOString(),
+    message: { role: "assistant", content: facts.content },
+    ...ollamaDone(facts),
+  };
+}
+
+function openAiUsage(facts: ReplyFacts): Record<string, number> {
+  const completion = estimatedTokens(facts.content);
+  return {
+    prompt_tokens: facts.promptTokens,
+    completion_tokens: completion,
+    total_tokens: facts.promptTokens + completion,
+  };
+}
+
+export function openAiFrames(
+  facts: ReplyFacts,
+  chunkSize: number,
+  includeUsage: boolean,
+  midStreamError?: string,
+): Frame[] {
+  const created = Math.floor(Date.now() / 1000);
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => ({
+    text: `data: ${
+      JSON.stringify({
+        id: "chatcmpl-standin",
+        object: "chat.completion.chunk",
+        created,
+        model: facts.model,
+        system_fingerprint: "fp_standin",
+        choices,
+        ...extra,
+      })
+    }\n\n`,
+  });
+  const frames = pieces(facts.content, chunkSize).map((piece) =>
+    chunk([{ index: 0, delta: { role: "assistant", content: piece }, finish_reason: null }])
+  );
+  if (midStreamError !== undefined) {
+    const error = { error: { message: midStreamError, type: "api_error", param: null, code: null } };
+    return [...frames, { text: `data: ${JSON.stringify(error)}\n\n` }];
+  }
+  frames.push(chunk([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: "stop" }]));
+  if (includeUsage) frames.push(chunk([], { usage: openAiUsage(facts) }));
+  frames.push({ text: "data: [DONE]\n\n" });
+  return frames;
+}
+
+export function openAiWhole(facts: ReplyFacts): Record<string, unknown> {
+  return {
+    id: "chatcmpl-standin",
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: facts.model,
+    system_fingerprint: "fp_standin",
+    choices: [{ index: 0, message: { role: "assistant", content: facts.content }, finish_reason: "stop" }],
+    usage: openAiUsage(facts),
+  };
+}
+
+/** OpenAI's error body shape, as Ollama's /v1 endpoints send it. */
+export function openAiErrorBody(message: string): string {
+  return JSON.stringify({ error: { message, type: "api_error", param: null, code: null } });
+}

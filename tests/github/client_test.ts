@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { createGitHub, type GitHub, METADATA_MARKER, parseMetadataMarker, renderMetadataMarker } from "../../src/github/mod.ts";
+import {
+  createGitHub,
+  type GitHub,
+  METADATA_MARKER,
+  parseMetadataMarker,
+  renderMetadataMarker,
+} from "../../src/github/mod.ts";
 import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from "../support/fake_github.ts";
 
 async function withFake(opts: FakeGitHubOptions, fn: (fake: FakeGitHub, gh: GitHub) => Promise<void>): Promise<void> {
@@ -52,7 +58,12 @@ Deno.test("requests carry the token and a sentries user agent", async () => {
 
 Deno.test("createPullRequest opens a PR and returns its details", async () => {
   await withFake({}, async (fake, gh) => {
-    const pr = await gh.createPullRequest({ title: "Fix tests", body: "the body", head: "ai-test-fixes/abc", base: "main" });
+    const pr = await gh.createPullRequest({
+      title: "Fix tests",
+      body: "the body",
+      head: "ai-test-fixes/abc",
+      base: "main",
+    });
     assert.equal(pr.number, 1);
     assert.equal(pr.title, "Fix tests");
     assert.equal(pr.body, "the body");
@@ -108,7 +119,7 @@ Deno.test("merged PRs read as merged from both the list and the single endpoint"
   });
 });
 
-Deno.test("ensureLabels creates missing labels once and tolerates already_exists", async () => {
+Deno.test("ensureLabels creates each missing label once", async () => {
   await withFake({}, async (fake, gh) => {
     const wanted = [{ name: "ai-generated", color: "#7057ff", description: "opened by a bot" }, { name: "sentries" }];
     await gh.ensureLabels(wanted);
@@ -117,7 +128,6 @@ Deno.test("ensureLabels creates missing labels once and tolerates already_exists
     assert.equal(posts.length, 2);
     assert.equal(fake.state.labels.get("ai-generated")?.color, "7057ff");
     assert.equal(fake.state.labels.get("ai-generated")?.description, "opened by a bot");
-
   });
 });
 
@@ -166,7 +176,9 @@ Deno.test("comment posts and listComments reads back, across pages", async () =>
 
 Deno.test("listPullRequests follows Link pagination over more than 100 PRs and filters", async () => {
   await withFake({}, async (fake, gh) => {
-    for (let i = 0; i < 230; i++) fake.seedPull({ state: i % 2 === 0 ? "open" : "closed", baseRef: i < 10 ? "dev" : "main" });
+    for (let i = 0; i < 230; i++) {
+      fake.seedPull({ state: i % 2 === 0 ? "open" : "closed", baseRef: i < 10 ? "dev" : "main" });
+    }
     const all = await gh.listPullRequests({ state: "all" });
     assert.equal(all.length, 230);
     assert.equal(new Set(all.map((p) => p.number)).size, 230);

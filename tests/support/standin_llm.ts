@@ -16,7 +16,7 @@ import {
   openAiFrames,
   openAiWhole,
   type OpenStreams,
-  scriptedBody,
+  scriptedResponse,
 } from "./standin_wire.ts";
 
 export type { PullAttempt, StandInPullScript };
@@ -132,7 +132,7 @@ export function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
 
   const streamed = (api: "ollama" | "openai", frames: Frame[], plan: Omit<BodyScript, "frames">): Response => {
     const type = api === "ollama" ? "application/x-ndjson" : "text/event-stream";
-    return new Response(scriptedBody({ frames, ...plan }, open), { headers: { "content-type": type } });
+    return scriptedResponse({ frames, ...plan }, open, type);
   };
 
   const pull = (body: Record<string, unknown>): Response => {

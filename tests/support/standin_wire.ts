@@ -25,8 +25,23 @@ export interface BodyScript {
 /** Streams still sending, so the server can end them all when it closes. */
 export type OpenStreams = Set<{ stop(): void }>;
 
+/**
+ * A scripted streamed response. One that is to drop its connection promises
+ * more bytes (content-length) than it sends; erroring the body stream instead
+ * would make Deno.serve print the error.
+ */
+export function scriptedResponse(script: BodyScript, open: OpenStreams, contentType: string): Response {
+  const headers: Record<string, string> = { "content-type": contentType };
+  if (script.disconnectAfterFrames !== undefined) {
+    const encoder = new TextEncoder();
+    const full = script.frames.reduce((sum, frame) => sum + encoder.encode(frame.text).length, 0);
+    headers["content-length"] = String(full + 1024);
+  }
+  return new Response(scriptedBody(script, open), { headers });
+}
+
 /** The body of a scripted streamed response. */
-export function scriptedBody(script: BodyScript, open: OpenStreams): ReadableStream<Uint8Array> {
+function scriptedBody(script: BodyScript, open: OpenStreams): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let next = 0;
   let stopped = false;
@@ -45,10 +60,9 @@ export function scriptedBody(script: BodyScript, open: OpenStreams): ReadableStr
       wake = resolve;
       if (ms !== undefined) timer = setTimeout(resolve, ms);
     });
-  const end = (controller: ReadableStreamDefaultController<Uint8Array>, error?: Error) => {
+  const end = (controller: ReadableStreamDefaultController<Uint8Array>) => {
     open.delete(handle);
-    if (error) controller.error(error);
-    else controller.close();
+    controller.close();
   };
   return new ReadableStream<Uint8Array>({
     start() {
@@ -57,21 +71,24 @@ export function scriptedBody(script: BodyScript, open: OpenStreams): ReadableStr
     async pull(controller) {
       if (next > 0 && script.delayMs) await pause(script.delayMs);
       if (stopped) return end(controller);
-      if (next === script.disconnectAfterFrames) return end(controller, new Error("stand-in: scripted disconnect"));
+      // Ending early under a promised content-length makes the server drop the connection, as a crash would.
+      if (next === script.disconnectAfterFrames) return end(controller);
       if (next === script.stallAfterFrames) {
         await pause();
         return end(controller);
       }
       const frame = script.frames[next++];
       if (frame === undefined) return end(controller);
-      if (script.splitLines && frame.text.length > 1) {
-        const middle = Math.floor(frame.text.length / 2);
-        controller.enqueue(encoder.encode(frame.text.slice(0, middle)));
+      const bytes = encoder.encode(frame.text);
+      if (script.splitLines && bytes.length > 1) {
+        // Split by bytes, not characters, so a multi-byte character can straddle the two chunks.
+        const middle = Math.floor(bytes.length / 2);
+        controller.enqueue(bytes.slice(0, middle));
         await pause(5);
         if (stopped) return end(controller);
-        controller.enqueue(encoder.encode(frame.text.slice(middle)));
+        controller.enqueue(bytes.slice(middle));
       } else {
-        controller.enqueue(encoder.encode(frame.text));
+        controller.enqueue(bytes);
       }
       frame.onSent?.();
     },

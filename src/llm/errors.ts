@@ -119,7 +119,8 @@ export function serverError(endpoint: Endpoint, model: string, status: number, m
     const other = endpoint.api === "ollama" ? "openai" : "ollama";
     return new LlmError("llm.http", `${endpoint.baseUrl} answered 404 Not Found: ${message}`, {
       status,
-      hint: `is this a ${serverLabel(endpoint.api)}? If not, set LLM_API=${other}`,
+      hint: `is ${endpoint.baseUrl} ${endpoint.api === "ollama" ? "an Ollama" : "an OpenAI-compatible"} server? ` +
+        `If not, set LLM_API=${other}`,
     });
   }
   const where = status === 200 ? "in the middle of the reply" : `with HTTP ${status}`;

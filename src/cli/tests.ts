@@ -1,5 +1,11 @@
 import { Command } from "@commander-js/extra-typings";
-import { notImplemented } from "./not_implemented.ts";
+import { withInterruptSignal } from "../git/worktree.ts";
+import { runTestSentry } from "../sentries/tests/pipeline.ts";
+import { renderHuman } from "../sentries/tests/report.ts";
+import { loadRunConfig } from "./context.ts";
+import { exitState } from "./exit.ts";
+import { githubFor, llmClientFor } from "./sentry_deps.ts";
+import { writeOut } from "./term.ts";
 
 export function testsCommand() {
   return new Command("tests")
@@ -11,10 +17,35 @@ export function testsCommand() {
     .addHelpText(
       "after",
       `
+How it works: pytest runs in a temporary git worktree at HEAD (your files are never touched); failures are
+re-run once to rule out flaky tests; the planner model decides whether the tests are out of date or the
+source is wrong; the patcher model writes a test-only diff, which must pass the guardrails and the tests
+before it is committed on a new ai-test-fixes/* branch (and opened as a PR when GITHUB_TOKEN is set).
+
 Examples:
-  sentries tests --dry-run        find, fix and re-test in a temporary worktree; change nothing
-  sentries tests                  …and commit the fix on a new ai-test-fixes/* branch (+ PR with GITHUB_TOKEN)
-  sentries tests --json | jq .outcome`,
+  sentries tests --dry-run        find, fix and re-test; show the diff; change nothing
+  sentries tests                  …and commit the fix on a new branch (+ PR with GITHUB_TOKEN)
+  sentries tests --json | jq .outcome
+Exit codes: 0 fixed or nothing to do, 1 not fixed (or a source bug), 2 bad usage.`,
     )
-    .action(() => notImplemented("tests"));
+    .action(async (options, command) => {
+      const flags = {
+        maxAttempts: options.maxAttempts !== undefined
+          ? { value: options.maxAttempts, flag: "--max-attempts" }
+          : undefined,
+        pytestArgs: options.pytestArgs !== undefined ? { value: options.pytestArgs, flag: "--pytest-args" } : undefined,
+      };
+      const config = await loadRunConfig(command.parent?.opts() ?? {}, flags);
+      const report = await withInterruptSignal((signal) =>
+        runTestSentry({
+          config,
+          dryRun: options.dryRun === true,
+          llm: llmClientFor(config),
+          github: options.dryRun ? undefined : githubFor(config),
+          signal,
+        })
+      );
+      writeOut(options.json ? JSON.stringify(report, null, 2) + "\n" : renderHuman(report));
+      exitState.code = report.exitCode;
+    });
 }

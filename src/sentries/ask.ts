@@ -1,0 +1,39 @@
+/** One model call with a live progress line (spinner on a terminal, a line every few seconds in CI). */
+import { StatusLine } from "../cli/term.ts";
+import type { ChatMessage, ChatResult, LlmClient } from "../llm/mod.ts";
+import { numCtxFor } from "../llm/mod.ts";
+import { log } from "../log.ts";
+
+export interface AskOptions {
+  purpose: string;
+  numPredict?: number;
+  signal?: AbortSignal;
+}
+
+export async function askModel(
+  llm: LlmClient,
+  model: string,
+  messages: ChatMessage[],
+  options: AskOptions,
+): Promise<ChatResult> {
+  const numPredict = options.numPredict ?? 2048;
+  const status = new StatusLine(5000, !log.enabled("info"));
+  const started = Date.now();
+  try {
+    const result = await llm.chat(model, messages, {
+      temperature: 0,
+      seed: 42,
+      numPredict,
+      numCtx: numCtxFor(messages, numPredict),
+      signal: options.signal,
+      purpose: options.purpose,
+      onToken: (_text, tokens) =>
+        status.update(`${options.purpose}: ${model} writing… ${tokens} tokens, ${Math.round((Date.now() - started) / 1000)} s`),
+    });
+    status.done();
+    return result;
+  } catch (err) {
+    status.done();
+    throw err;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Steps 5–6: ask the patcher for a change, guard it, apply it, re-test it;
+ * on any failure feed the reason back and try again from the clean HEAD
+ * (attempts never stack). Stops early when the same patch comes back twice.
+ */
+import { join } from "node:path";
+import type { Config } from "../../config/load.ts";
+import type { Worktree } from "../../git/worktree.ts";
+import type { LlmClient } from "../../llm/mod.ts";
+import { estimateTokens } from "../../llm/mod.ts";
+import { log } from "../../log.ts";
+import {
+  formatProblemsForModel,
+  type PreparedPatch,
+  preparePatch,
+  resolvePolicy,
+  writeChanges,
+} from "../../patch/mod.ts";
+import type { Discovery, PytestConfig } from "../../pytest/mod.ts";
+import { askModel } from "../ask.ts";
+import type { RunState } from "../run_state.ts";
+import { patcherMessages } from "./prompts.ts";
+import type { AttemptReport } from "./report.ts";
+import { type Verification, verifyFix } from "./verify.ts";
+
+export interface AttemptInput {
+  config: Config;
+  llm: LlmClient;
+  worktree: Worktree;
+  pytest: PytestConfig;
+  discovery: Discovery;
+  plan: string;
+  contextText: string;
+  testFiles: string[];
+  state: RunState;
+  signal?: AbortSignal;
+}
+
+export interface VerifiedFix {
+  patch: Extract<PreparedPatch, { kind: "ok" }>;
+  verification: Verification;
+}
+
+export interface AttemptsOutcome {
+  fix?: VerifiedFix;
+  attempts: AttemptReport[];
+  reason: string;
+}
+
+/** The current text of the files the patcher may edit, within a share of the token budget. */
+export async function filesToEdit(
+  dir: string,
+  paths: string[],
+  tokenBudget: number,
+): Promise<Array<{ path: string; content: string }>> {
+  const files: Array<{ path: string; content: string }> = [];
+  let used = 0;
+  for (const path of [...new Set(paths)].sort()) {
+    let content: string;
+    try {
+      content = await Deno.readTextFile(join(dir, path));
+    } catch {
+      continue;
+    }
+    const cost = estimateTokens(content);
+    if (used + cost > tokenBudget) {
+      log.debug(`not sending ${path} whole (${cost} tokens over the budget); the context has its failing parts`);
+      continue;
+    }
+    used += cost;
+    files.push({ path, content });
+  }
+  return files;
+}
+
+export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsOutcome> {
+  const { config, worktree, state } = input;
+  const policy = resolvePolicy("tests", config.guards.tests);
+  const limits = { maxFiles: policy.maxFiles, maxLines: policy.maxChangedLines };
+  const failingFiles = input.discovery.confirmed.map((f) => f.file).filter((f) => f);
+  const files = await filesToEdit(
+    worktree.dir,
+    [...failingFiles, ...input.testFiles.filter((f) => f.endsWith("conftest.py"))],
+    Math.floor(config.contextTokens * 0.3),
+  );
+  const attempts: AttemptReport[] = [];
+  const seenReplies = new Set<string>();
+  const seenDiffs = new Set<string>();
+  let feedback: string | undefined;
+
+  for (let n = 1; n <= config.maxAttempts; n++) {
+    const messages = patcherMessages(config.editFormat, limits, {
+      plan: input.plan,
+      contextText: input.contextText,
+      files,
+      feedback,
+    });
+    const reply = await state.step("patch", `attempt ${n}/${config.maxAttempts}: asking ${config.modelPatch}`, () =>
+      askModel(input.llm, config.modelPatch, messages, { purpose: "patch", numPredict: 2048, signal: input.signal }));
+    if (seenReplies.has(reply.content)) {
+      attempts.push({ attempt: n, result: "repeated", feedback });
+      return { attempts, reason: "The patcher gave the same answer twice; stopped early without a fix." };
+    }
+    seenReplies.add(reply.content);
+
+    const prepared = await state.step("guard", "checking the patch against the guardrails", () =>
+      preparePatch(reply.content, { repoRoot: worktree.dir, policy, format: config.editFormat }));
+    if (prepared.kind === "no_changes") {
+      feedback = "You answered NO_CHANGES, but the tests fail. Change the tests according to the plan.";
+      attempts.push({ attempt: n, result: "no_changes", feedback });
+      continue;
+    }
+    if (prepared.kind === "rejected") {
+      feedback = formatProblemsForModel(prepared.problems);
+      attempts.push({ attempt: n, result: "rejected", problems: prepared.problems, feedback });
+      log.info(`  patch refused: ${prepared.problems.map((p) => p.message).join("; ")}`);
+      continue;
+    }
+    if (seenDiffs.has(prepared.diff)) {
+      attempts.push({ attempt: n, result: "repeated", diff: prepared.diff });
+      return { attempts, reason: "The patcher proposed the same failing patch twice; stopped early without a fix." };
+    }
+    seenDiffs.add(prepared.diff);
+
+    await state.step("apply", `writing ${prepared.changes.length} file(s) in the worktree`, () =>
+      writeChanges(worktree.dir, prepared.changes));
+    const changedPaths = prepared.changes.map((c) => c.path);
+    const verification = await state.step("verify", "re-running the tests", () =>
+      verifyFix(worktree.dir, input.pytest, { run: input.discovery.run, failures: input.discovery.confirmed }, changedPaths));
+    if (verification.ok) {
+      attempts.push({ attempt: n, result: "applied_and_passed", diff: prepared.diff });
+      return { fix: { patch: prepared, verification }, attempts, reason: "" };
+    }
+    feedback = `Your change applied, but:\n${verification.feedback ?? "the tests did not pass"}`;
+    attempts.push({ attempt: n, result: "tests_failed", diff: prepared.diff, feedback });
+    log.info(`  tests still failing after attempt ${n}`);
+    await worktree.reset();
+  }
+  return {
+    attempts,
+    reason: `No verified fix after ${config.maxAttempts} attempt${config.maxAttempts > 1 ? "s" : ""}; nothing was changed.`,
+  };
+}

@@ -1,0 +1,269 @@
+/**
+ * `sentries tests`, as the story it tells:
+ * isolate → discover → context → plan → patch → guard → apply → verify → deliver → report.
+ * Every step is a function below; this file only wires them together.
+ */
+import type { Config } from "../../config/load.ts";
+import { Git } from "../../git/git.ts";
+import { createWorktree, type Worktree } from "../../git/worktree.ts";
+import type { GitHub } from "../../github/mod.ts";
+import type { LlmClient } from "../../llm/mod.ts";
+import { log } from "../../log.ts";
+import { discoverFailures, type Discovery, type PytestConfig } from "../../pytest/mod.ts";
+import { buildTestContext } from "../../context/mod.ts";
+import { botBranchName, newMetadata, stableKey } from "../../delivery/metadata.ts";
+import { commitOnBotBranch, findOpenDuplicate, pushAndOpenPullRequest } from "../../delivery/deliver.ts";
+import { writeJobSummary } from "../../delivery/summary.ts";
+import { llmUsage, RunState } from "../run_state.ts";
+import { planFix } from "./plan.ts";
+import { patchUntilVerified } from "./attempts.ts";
+import { renderJobSummary, renderPrBody, type TestsReport } from "./report.ts";
+import { resolveTarget, type RunTarget } from "../target.ts";
+
+export interface TestSentryOptions {
+  config: Config;
+  dryRun: boolean;
+  llm: LlmClient;
+  /** Present when GITHUB_TOKEN and GITHUB_REPOSITORY are set. */
+  github?: GitHub;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+export const TESTS_LABELS = ["ai-generated", "sentries", "sentry-testsentry", "tests-sentry:done"];
+
+export async function runTestSentry(options: TestSentryOptions): Promise<TestsReport> {
+  const { config, signal } = options;
+  const state = new RunState("tests", signal);
+  const repo = new Git(config.repoPath, signal);
+
+  // isolate
+  const target = await resolveTarget(repo);
+  const report = emptyReport(options, target);
+  if (target.dirty) log.warn("the working tree has uncommitted changes; the fix is based on HEAD and leaves them alone");
+  const worktree = await state.step("isolate", `temporary worktree at ${target.baseSha.slice(0, 7)}`, () =>
+    createWorktree(repo, target.baseSha, signal));
+  try {
+    await runInWorktree(options, state, target, worktree, report);
+  } finally {
+    await worktree.remove();
+  }
+  report.llm = llmUsage(options.llm);
+  report.timings = state.timings;
+  report.totalMs = state.totalMs();
+  await writeJobSummary(renderJobSummary(report));
+  return report;
+}
+
+async function runInWorktree(
+  options: TestSentryOptions,
+  state: RunState,
+  target: RunTarget,
+  worktree: Worktree,
+  report: TestsReport,
+): Promise<void> {
+  const { config } = options;
+  const pytest: PytestConfig = {
+    command: config.pytestCommand,
+    extraArgs: config.pytestArgs,
+    timeoutMs: config.pytestTimeoutSec * 1000,
+  };
+
+  // discover
+  const discovery: Discovery = await state.step("discover", "running pytest", () =>
+    discoverFailures(worktree.dir, pytest));
+  const run = discovery.run;
+  report.pytestCommand = run.command;
+  report.before = {
+    passed: run.passed,
+    failed: run.failed,
+    errors: run.errors,
+    skipped: run.skipped,
+    collected: run.collected.length,
+  };
+  report.failures = discovery.confirmed;
+  report.flaky = discovery.flaky;
+  if (run.noTests) return finish(report, "no_tests", 0, "pytest collected no tests; nothing to do.");
+  if (discovery.confirmed.length === 0 && discovery.flaky.length > 0) {
+    return finish(
+      report,
+      "flaky_only",
+      0,
+      `${discovery.flaky.length} test(s) failed once but passed when re-run alone: flaky or order-dependent, ` +
+        "not out of date. No fix proposed.",
+    );
+  }
+  if (discovery.confirmed.length === 0) {
+    return finish(report, "no_failures", 0, `All ${run.passed} tests pass; nothing to fix.`);
+  }
+
+  const key = await stableKey("testsentry", target.baseSha, ...discovery.confirmed.map((f) => f.nodeId));
+  if (options.github && !options.dryRun) {
+    const duplicate = await findOpenDuplicate(options.github, key);
+    if (duplicate) {
+      report.duplicateOf = duplicate;
+      return finish(report, "duplicate", 0, `An open Sentries pull request already proposes this fix: #${duplicate.number}.`);
+    }
+  }
+
+  // context
+  const context = await state.step("context", "collecting code, errors and recent changes", () =>
+    buildTestContext(worktree.dir, discovery.confirmed, { tokenBudget: contextBudget(config) }));
+  log.debug(`context: ${context.estimatedTokens} tokens, ${context.sections.length} sections`);
+
+  // plan
+  const plan = await state.step("plan", `asking ${config.modelPlan}`, () =>
+    planFix(options.llm, config.modelPlan, context.text, options.signal));
+  report.verdict = plan.verdict;
+  report.reason = plan.reason;
+  report.plan = plan.plan;
+  if (plan.verdict === "source_bug") {
+    return finish(
+      report,
+      "source_bug",
+      1,
+      `The planner judged this a bug in the source code, so no test was changed: ${plan.reason || plan.plan}`,
+    );
+  }
+  if (plan.verdict === "no_changes") {
+    return finish(report, "not_fixed", 1, `The planner answered NO_CHANGES for failing tests: ${plan.reason}`);
+  }
+
+  // patch → guard → apply → verify, up to maxAttempts, each from a clean HEAD
+  const outcome = await patchUntilVerified({
+    config,
+    llm: options.llm,
+    worktree,
+    pytest: { ...pytest, command: run.command },
+    discovery,
+    plan: plan.plan,
+    contextText: context.text,
+    testFiles: context.testFiles,
+    state,
+    signal: options.signal,
+  });
+  report.attempts = outcome.attempts;
+  if (!outcome.fix) {
+    return finish(report, "not_fixed", 1, outcome.reason);
+  }
+  const fix = outcome.fix;
+  report.diff = fix.patch.diff;
+  report.changedFiles = fix.patch.changes.map((c) => c.path);
+  report.linesAdded = fix.patch.linesAdded;
+  report.linesRemoved = fix.patch.linesRemoved;
+  const last = fix.verification.runs[fix.verification.runs.length - 1];
+  report.verification = {
+    scope: fix.verification.scope,
+    selection: fix.verification.selection,
+    passed: last.passed,
+    failed: last.failed + last.errors,
+  };
+
+  if (options.dryRun) {
+    return finish(report, "fixed", 0, `Found a verified test-only fix (dry run: no branch, commit or PR created).`);
+  }
+
+  // deliver
+  await state.step("deliver", "committing on a new branch", () => deliver(options, state, target, worktree, report, key));
+}
+
+function contextBudget(config: Config): number {
+  // Leave room in each request for the system prompt, the plan and the files to edit.
+  return Math.max(800, Math.floor(config.contextTokens * 0.55));
+}
+
+async function deliver(
+  options: TestSentryOptions,
+  state: RunState,
+  target: RunTarget,
+  worktree: Worktree,
+  report: TestsReport,
+  key: string,
+): Promise<void> {
+  const { config } = options;
+  const now = options.now?.() ?? new Date();
+  const branch = botBranchName("testsentry", target.baseSha, now);
+  const usage = llmUsage(options.llm);
+  const metadata = newMetadata({
+    sentry: "testsentry",
+    models: { plan: config.modelPlan, patch: config.modelPatch },
+    base_sha: target.baseSha,
+    base_branch: target.baseBranch,
+    created_at: now.toISOString(),
+    key,
+    failing_tests: report.failures.map((f) => f.nodeId),
+    source_pr: target.pullRequest?.number,
+    attempts: report.attempts.length,
+    tokens: {
+      prompt: usage.promptTokens,
+      completion: usage.completionTokens,
+      estimated_prompt: usage.estimatedPromptTokens,
+    },
+    duration_ms: state.totalMs(),
+  });
+  const title = `fix(tests): update ${report.failures.length} out-of-date test${report.failures.length > 1 ? "s" : ""}`;
+  const body = renderPrBody(report);
+  report.commit = await commitOnBotBranch({
+    worktree: worktree.git,
+    branch,
+    paths: report.changedFiles,
+    metadata,
+    subject: title,
+    body: `Failing before:\n${report.failures.map((f) => `- ${f.nodeId}`).join("\n")}\n\nPlan:\n${report.plan ?? ""}`,
+    identity: { name: config.authorName, email: config.authorEmail },
+  });
+  report.branch = branch;
+
+  const base = target.pullRequest?.headRef ?? target.baseBranch;
+  if (options.github && base) {
+    const pr = await pushAndOpenPullRequest({
+      github: options.github,
+      worktree: worktree.git,
+      branch,
+      base,
+      title,
+      body,
+      labels: TESTS_LABELS,
+      metadata,
+      sourcePr: target.pullRequest ? { number: target.pullRequest.number, label: "tests-sentry:done" } : undefined,
+    });
+    report.pullRequest = pr;
+    finish(report, "fixed", 0, `Opened pull request #${pr.number} with a verified test-only fix.`);
+    return;
+  }
+  if (options.github && !base) {
+    log.warn("HEAD is detached and no pull request is known: the branch was not pushed (no base branch for a PR)");
+  }
+  report.prPreview = { title, body };
+  finish(report, "fixed", 0, `Committed a verified test-only fix on local branch ${branch}.`);
+}
+
+function finish(report: TestsReport, outcome: TestsReport["outcome"], exitCode: number, message: string): void {
+  report.outcome = outcome;
+  report.exitCode = exitCode;
+  report.message = message;
+}
+
+function emptyReport(options: TestSentryOptions, target: RunTarget): TestsReport {
+  return {
+    outcome: "not_fixed",
+    exitCode: 1,
+    dryRun: options.dryRun,
+    repoPath: target.root,
+    baseSha: target.baseSha,
+    baseBranch: target.baseBranch,
+    dirtyWorkingTree: target.dirty,
+    pytestCommand: [],
+    failures: [],
+    flaky: [],
+    attempts: [],
+    changedFiles: [],
+    linesAdded: 0,
+    linesRemoved: 0,
+    message: "",
+    llm: { calls: 0, promptTokens: 0, completionTokens: 0, estimatedPromptTokens: 0, ms: 0 },
+    timings: [],
+    totalMs: 0,
+  };
+}
+

@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { runCli } from "../support/cli.ts";
+import { startStandIn } from "../support/standin_llm.ts";
+import { createPyRepo } from "../support/pyrepo.ts";
+
+const TINY_REPO = {
+  "pkg/__init__.py": "",
+  "pkg/calc.py": "def add(a, b):\n    return a + b\n",
+  "tests/test_calc.py": "from pkg.calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n",
+};
+
+Deno.test("doctor against the stand-in server passes every check and exits 0", async () => {
+  const standIn = await startStandIn();
+  const repo = await createPyRepo({ files: TINY_REPO });
+  try {
+    const r = await runCli(["doctor"], { cwd: repo.dir, env: { LLM_BASE: standIn.url } });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /\[ok {2}\] LLM endpoint: Ollama 0\.9\.0 at http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(r.stdout, /\[ok {2}\] MODEL_PLAN installed: llama3\.1:8b-instruct-q4_K_M/);
+    assert.match(r.stdout, /\[ok {2}\] MODEL_PATCH answers: deepseek-coder/);
+    assert.match(r.stdout, /\[ok {2}\] pytest: pytest \d+/);
+    assert.match(r.stdout, /All checks passed/);
+    // Each model got one tiny prompt.
+    assert.equal(standIn.requests.length, 2);
+  } finally {
+    await repo.cleanup();
+    await standIn.close();
+  }
+});
+
+Deno.test("doctor with an unreachable LLM_BASE exits 1 and names the URL and the fix", async () => {
+  const repo = await createPyRepo({ files: TINY_REPO });
+  try {
+    const r = await runCli(["doctor"], { cwd: repo.dir, env: { LLM_BASE: "http://127.0.0.1:9" } });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /\[FAIL\] LLM endpoint: .*http:\/\/127\.0\.0\.1:9/);
+    assert.match(r.stdout, /ollama serve.*LLM_BASE/);
+    assert.doesNotMatch(r.stdout + r.stderr, /\bat .*\.ts:\d+/);
+  } finally {
+    await repo.cleanup();
+  }
+});
+
+Deno.test("doctor --json reports a missing model with the ollama pull command", async () => {
+  const standIn = await startStandIn({ models: ["llama3.1:8b-instruct-q4_K_M"] });
+  const repo = await createPyRepo({ files: TINY_REPO });
+  try {
+    const r = await runCli(["doctor", "--json"], { cwd: repo.dir, env: { LLM_BASE: standIn.url } });
+    assert.equal(r.code, 1);
+    const parsed = JSON.parse(r.stdout);
+    assert.equal(parsed.ok, false);
+    const patch = parsed.checks.find((c: { name: string }) => c.name === "MODEL_PATCH installed");
+    assert.equal(patch.status, "fail");
+    assert.equal(patch.hint, "ollama pull deepseek-coder:6.7b-instruct-q5_K_M");
+  } finally {
+    await repo.cleanup();
+    await standIn.close();
+  }
+});
+
+Deno.test("a model name without a tag means :latest", async () => {
+  const standIn = await startStandIn({ models: ["planner:latest", "patcher:latest"] });
+  const repo = await createPyRepo({ files: TINY_REPO });
+  try {
+    const r = await runCli(["doctor", "--json", "--no-prompt-models"], {
+      cwd: repo.dir,
+      env: { LLM_BASE: standIn.url, MODEL_PLAN: "planner", MODEL_PATCH: "patcher" },
+    });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(standIn.requests.length, 0);
+  } finally {
+    await repo.cleanup();
+    await standIn.close();
+  }
+});
+
+Deno.test("the permission set is enforced: the CLI cannot start a program outside its list", async () => {
+  const standIn = await startStandIn();
+  const repo = await createPyRepo({ files: TINY_REPO });
+  try {
+    // A user pointing pytest_command at another program hits the binary's run allowlist.
+    const r = await runCli(["doctor", "--json", "--no-prompt-models"], {
+      cwd: repo.dir,
+      env: { LLM_BASE: standIn.url, SENTRIES_PYTEST_COMMAND: "curl --version" },
+    });
+    assert.equal(r.code, 1);
+    const pytest = JSON.parse(r.stdout).checks.find((c: { name: string }) => c.name === "pytest");
+    assert.equal(pytest.status, "fail");
+    assert.match(pytest.detail, /not permitted to run `curl`/);
+  } finally {
+    await repo.cleanup();
+    await standIn.close();
+  }
+});
+
+Deno.test("children are spawned with a clean environment: LD_LIBRARY_PATH does not break git or pytest", async () => {
+  const standIn = await startStandIn();
+  const repo = await createPyRepo({ files: TINY_REPO });
+  try {
+    const r = await runCli(["doctor", "--json", "--no-prompt-models"], {
+      cwd: repo.dir,
+      env: { LLM_BASE: standIn.url, LD_LIBRARY_PATH: "/nonexistent", LD_PRELOAD: "" },
+    });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const checks = JSON.parse(r.stdout).checks as Array<{ name: string; status: string }>;
+    assert.equal(checks.find((c) => c.name === "git")?.status, "ok");
+    assert.equal(checks.find((c) => c.name === "pytest")?.status, "ok");
+  } finally {
+    await repo.cleanup();
+    await standIn.close();
+  }
+});

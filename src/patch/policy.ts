@@ -1,0 +1,99 @@
+/**
+ * Guard policies per sentry. Users may lower the limits and reshape the allowlist in
+ * `[tool.sentries]`, but never raise a limit or allow `.git/**`, `.github/**` or anything
+ * outside the repository.
+ */
+import { ConfigError } from "../errors.ts";
+import { matchesGlob } from "./glob.ts";
+import type { GuardPolicy, SentryKind } from "./types.ts";
+
+const DEFAULT_ALLOW: Record<SentryKind, readonly string[]> = {
+  tests: ["tests/**"],
+  docs: ["README.md", "docs/**", "CHANGELOG.md", "ARCHITECTURE.md", "ADR/**", "openapi.yaml"],
+};
+
+const HARD_LIMITS: Record<SentryKind, { maxFiles: number; maxChangedLines: number }> = {
+  tests: { maxFiles: 5, maxChangedLines: 200 },
+  docs: { maxFiles: 5, maxChangedLines: 300 },
+};
+
+/** Paths no allowlist glob may ever match. */
+const FORBIDDEN_PROBES = [
+  ".git",
+  ".git/config",
+  ".git/hooks/pre-commit",
+  ".github",
+  ".github/workflows/ci.yml",
+  ".github/CODEOWNERS",
+];
+
+export function defaultPolicy(sentry: SentryKind): GuardPolicy {
+  return { sentry, allow: [...DEFAULT_ALLOW[sentry]], ...HARD_LIMITS[sentry] };
+}
+
+export interface PolicyOverrides {
+  allow?: string[];
+  maxFiles?: number;
+  maxChangedLines?: number;
+}
+
+/** Why a user glob is refused, or undefined when it is acceptable. */
+export function unsafeGlobReason(glob: string): string | undefined {
+  if (glob.trim() === "") return "is empty";
+  // deno-lint-ignore no-control-regex -- control characters are exactly what is refused
+  if (/[\x00-\x1f\x7f\\]/.test(glob)) return "contains a control character or backslash";
+  if (glob.startsWith("/") || glob.startsWith("~") || /^[A-Za-z]:/.test(glob)) return "is absolute";
+  const segments = glob.split("/");
+  if (segments.includes("..")) return "leaves the repository (`..`)";
+  if (segments.some((s) => s.toLowerCase() === ".git")) return "names .git";
+  if (segments[0].toLowerCase() === ".github") return "names .github";
+  const probe = FORBIDDEN_PROBES.find((path) => matchesGlob(path, glob));
+  if (probe) return `would match ${probe}`;
+  return undefined;
+}
+
+function lowerOnlyLimit(name: string, value: number | undefined, hard: number): number {
+  if (value === undefined) return hard;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigError(`[tool.sentries] ${name} = ${value} is not a positive whole number`, {
+      hint: `use a whole number from 1 to ${hard}`,
+    });
+  }
+  if (value > hard) {
+    throw new ConfigError(`[tool.sentries] ${name} = ${value} exceeds the hard limit ${hard}`, {
+      hint: `guard limits can only be lowered; use at most ${hard}`,
+    });
+  }
+  return value;
+}
+
+/**
+ * Merges user overrides into the default policy. `allow`, when given, replaces the default list
+ * (so it can narrow or extend it); every glob is checked. Throws ConfigError naming a bad value.
+ */
+export function resolvePolicy(sentry: SentryKind, overrides: PolicyOverrides): GuardPolicy {
+  const base = defaultPolicy(sentry);
+  let allow = base.allow;
+  if (overrides.allow !== undefined) {
+    if (overrides.allow.length === 0) {
+      throw new ConfigError(`[tool.sentries] the ${sentry} allowlist is empty`, {
+        hint: "list at least one glob, or remove the key to use the default",
+      });
+    }
+    for (const glob of overrides.allow) {
+      const reason = unsafeGlobReason(glob);
+      if (reason) {
+        throw new ConfigError(`[tool.sentries] allowlist glob "${glob}" ${reason}`, {
+          hint: "allowlists may not reach .git/**, .github/** or outside the repository",
+        });
+      }
+    }
+    allow = overrides.allow.map((glob) => glob.replace(/^\.\//, ""));
+  }
+  return {
+    sentry,
+    allow,
+    maxFiles: lowerOnlyLimit("max_files", overrides.maxFiles, base.maxFiles),
+    maxChangedLines: lowerOnlyLimit("max_changed_lines", overrides.maxChangedLines, base.maxChangedLines),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The patch pipeline: extract → parse → guard paths → apply in memory → guard size, test
+ * weakening and Python syntax. Never writes; every refusal reason is collected for the model.
+ */
+import { canonicalDiff } from "./canonical_diff.ts";
+import { computeChanges } from "./compute_changes.ts";
+import { extractEdits } from "./extract.ts";
+import { checkRealPath } from "./guard_fs.ts";
+import { checkEditPaths } from "./guard_paths.ts";
+import { checkSize } from "./guard_size.ts";
+import { checkWeakening } from "./guard_weakening.ts";
+import { checkPythonParses } from "./python_check.ts";
+import type { EditFormat, FileChange, FileEdit, GuardPolicy, PatchProblem, PreparedPatch } from "./types.ts";
+import { problem } from "./types.ts";
+
+export interface PrepareOptions {
+  repoRoot: string;
+  policy: GuardPolicy;
+  format?: EditFormat;
+  /** The target repository's python3 (default `python3` on PATH). */
+  python?: string;
+}
+
+/** Path guards on the text and then on the real filesystem; returns which paths exist as files. */
+async function guardEditOnDisk(
+  repoRoot: string,
+  edit: FileEdit,
+  policy: GuardPolicy,
+): Promise<{ problems: PatchProblem[]; existing: Set<string> }> {
+  const textual = checkEditPaths(edit, policy);
+  if (textual.length > 0) return { problems: textual, existing: new Set() };
+  const existing = new Set<string>();
+  const problems: PatchProblem[] = [];
+  for (const path of edit.sourcePath === undefined ? [edit.path] : [edit.sourcePath, edit.path]) {
+    const check = await checkRealPath(repoRoot, path, policy.allow);
+    problems.push(...check.problems);
+    if (check.exists) existing.add(path);
+  }
+  return { problems, existing };
+}
+
+export async function preparePatch(modelText: string, opts: PrepareOptions): Promise<PreparedPatch> {
+  const extraction = extractEdits(modelText, opts.format ?? "udiff");
+  if (extraction.kind === "no_changes") return { kind: "no_changes" };
+  const problems: PatchProblem[] = [...extraction.problems];
+  const changes: FileChange[] = [];
+  const touched = new Set<string>();
+
+  for (const edit of extraction.edits) {
+    const guarded = await guardEditOnDisk(opts.repoRoot, edit, opts.policy);
+    if (guarded.problems.length > 0) {
+      problems.push(...guarded.problems);
+      continue;
+    }
+    const computed = await computeChanges(opts.repoRoot, edit, (p) => guarded.existing.has(p));
+    problems.push(...computed.problems);
+    for (const change of computed.changes) {
+      if (touched.has(change.path)) {
+        problems.push(
+          problem(
+            "parse.duplicate_file",
+            `the answer changes ${change.path} in two conflicting ways; send one edit per file`,
+            change.path,
+          ),
+        );
+        continue;
+      }
+      touched.add(change.path);
+      changes.push(change);
+    }
+  }
+  if (problems.length === 0 && changes.length === 0) {
+    problems.push(problem("apply.no_effect", "the edit changes nothing; answer NO_CHANGES if nothing should change"));
+  }
+
+  const canonical = canonicalDiff(changes);
+  problems.push(...checkSize(changes.length, canonical.linesAdded + canonical.linesRemoved, opts.policy));
+  if (opts.policy.sentry === "tests") problems.push(...checkWeakening(changes));
+  problems.push(...await checkPythonParses(changes, { python: opts.python, cwd: opts.repoRoot }));
+
+  if (problems.length > 0) return { kind: "rejected", problems: dedupe(problems) };
+  return {
+    kind: "ok",
+    changes,
+    diff: canonical.diff,
+    filesChanged: changes.length,
+    linesAdded: canonical.linesAdded,
+    linesRemoved: canonical.linesRemoved,
+  };
+}
+
+function dedupe(problems: PatchProblem[]): PatchProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.code}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Python files must still parse after the change. Checked with the target repository's own
+ * python3 and `ast`, in one process for all changed files (sources go over stdin as JSON).
+ */
+import { runProgram } from "../proc/run.ts";
+import { type FileChange, type PatchProblem, problem } from "./types.ts";
+
+// -I: isolated mode, so a module in the repository (say `ast.py`) cannot shadow the stdlib.
+const SCRIPT = [
+  "import ast, json, sys",
+  "files = json.load(sys.stdin)",
+  "errors = []",
+  "for path, source in files.items():",
+  "    try:",
+  "        ast.parse(source, filename=path)",
+  "    except SyntaxError as e:",
+  "        errors.append({'path': path, 'line': e.lineno, 'message': e.msg})",
+  "    except ValueError as e:",
+  "        errors.append({'path': path, 'line': None, 'message': str(e)})",
+  "print(json.dumps(errors))",
+].join("\n");
+
+interface SyntaxProblem {
+  path: string;
+  line: number | null;
+  message: string;
+}
+
+export async function checkPythonParses(
+  changes: readonly FileChange[],
+  options: { python?: string; cwd?: string; timeoutMs?: number } = {},
+): Promise<PatchProblem[]> {
+  const sources: Record<string, string> = {};
+  for (const change of changes) {
+    if (change.newContent !== null && change.path.endsWith(".py")) sources[change.path] = change.newContent;
+  }
+  if (Object.keys(sources).length === 0) return [];
+  const python = options.python ?? "python3";
+  let result;
+  try {
+    result = await runProgram(python, ["-I", "-c", SCRIPT], {
+      cwd: options.cwd,
+      stdin: JSON.stringify(sources),
+      timeoutMs: options.timeoutMs ?? 30_000,
+    });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return [problem("python.unavailable", `cannot check that the Python files still parse: ${reason}`)];
+  }
+  if (result.code !== 0 || result.timedOut) {
+    const detail = result.stderr.trim().split("\n").pop() ?? "";
+    return [
+      problem(
+        "python.unavailable",
+        `${python} failed while checking the Python files (exit ${result.code}): ${detail}`,
+      ),
+    ];
+  }
+  let errors: SyntaxProblem[];
+  try {
+    errors = JSON.parse(result.stdout) as SyntaxProblem[];
+  } catch {
+    return [problem("python.unavailable", `${python} printed no parse result`)];
+  }
+  return errors.map((e) =>
+    problem(
+      "python.syntax_error",
+      `${e.path} no longer parses as Python${e.line === null ? "" : ` (line ${e.line})`}: ${e.message}`,
+      e.path,
+    )
+  );
+}

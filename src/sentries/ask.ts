@@ -28,7 +28,9 @@ export async function askModel(
       signal: options.signal,
       purpose: options.purpose,
       onToken: (_text, tokens) =>
-        status.update(`${options.purpose}: ${model} writing… ${tokens} tokens, ${Math.round((Date.now() - started) / 1000)} s`),
+        status.update(
+          `${options.purpose}: ${model} writing… ${tokens} tokens, ${Math.round((Date.now() - started) / 1000)} s`,
+        ),
     });
     status.done();
     return result;

@@ -10,7 +10,9 @@
  * the real defence, this only keeps honest models on track.
  */
 export function asData(title: string, text: string): string {
-  const fence = text.includes("</repository-data>") ? text.replaceAll("</repository-data>", "</repository_data>") : text;
+  const fence = text.includes("</repository-data>")
+    ? text.replaceAll("</repository-data>", "</repository_data>")
+    : text;
   return `<repository-data title="${title.replaceAll('"', "'")}">\n${fence}\n</repository-data>`;
 }
 

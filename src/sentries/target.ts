@@ -43,10 +43,13 @@ export async function resolveTarget(repo: Git, eventPath = env("GITHUB_EVENT_PAT
   if (pullRequest) {
     const headSha = await repo.revParse(pullRequest.headSha);
     if (!headSha) {
-      throw new SentriesError(`the pull request's head commit ${pullRequest.headSha.slice(0, 7)} is not in this clone`, {
-        hint: "check out with `fetch-depth: 0` (actions/checkout) so the PR's commits are present",
-        code: "git.missing_commit",
-      });
+      throw new SentriesError(
+        `the pull request's head commit ${pullRequest.headSha.slice(0, 7)} is not in this clone`,
+        {
+          hint: "check out with `fetch-depth: 0` (actions/checkout) so the PR's commits are present",
+          code: "git.missing_commit",
+        },
+      );
     }
     log.info(`pull request #${pullRequest.number}: working from its head ${pullRequest.headRef}`);
     return { root, baseSha: headSha, baseBranch: pullRequest.headRef, dirty, pullRequest };

@@ -95,16 +95,23 @@ export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsO
       files,
       feedback,
     });
-    const reply = await state.step("patch", `attempt ${n}/${config.maxAttempts}: asking ${config.modelPatch}`, () =>
-      askModel(input.llm, config.modelPatch, messages, { purpose: "patch", numPredict: 2048, signal: input.signal }));
+    const reply = await state.step(
+      "patch",
+      `attempt ${n}/${config.maxAttempts}: asking ${config.modelPatch}`,
+      () =>
+        askModel(input.llm, config.modelPatch, messages, { purpose: "patch", numPredict: 2048, signal: input.signal }),
+    );
     if (seenReplies.has(reply.content)) {
       attempts.push({ attempt: n, result: "repeated", feedback });
       return { attempts, reason: "The patcher gave the same answer twice; stopped early without a fix." };
     }
     seenReplies.add(reply.content);
 
-    const prepared = await state.step("guard", "checking the patch against the guardrails", () =>
-      preparePatch(reply.content, { repoRoot: worktree.dir, policy, format: config.editFormat }));
+    const prepared = await state.step(
+      "guard",
+      "checking the patch against the guardrails",
+      () => preparePatch(reply.content, { repoRoot: worktree.dir, policy, format: config.editFormat }),
+    );
     if (prepared.kind === "no_changes") {
       feedback = "You answered NO_CHANGES, but the tests fail. Change the tests according to the plan.";
       attempts.push({ attempt: n, result: "no_changes", feedback });
@@ -122,11 +129,23 @@ export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsO
     }
     seenDiffs.add(prepared.diff);
 
-    await state.step("apply", `writing ${prepared.changes.length} file(s) in the worktree`, () =>
-      writeChanges(worktree.dir, prepared.changes));
+    await state.step(
+      "apply",
+      `writing ${prepared.changes.length} file(s) in the worktree`,
+      () => writeChanges(worktree.dir, prepared.changes),
+    );
     const changedPaths = prepared.changes.map((c) => c.path);
-    const verification = await state.step("verify", "re-running the tests", () =>
-      verifyFix(worktree.dir, input.pytest, { run: input.discovery.run, failures: input.discovery.confirmed }, changedPaths));
+    const verification = await state.step(
+      "verify",
+      "re-running the tests",
+      () =>
+        verifyFix(
+          worktree.dir,
+          input.pytest,
+          { run: input.discovery.run, failures: input.discovery.confirmed },
+          changedPaths,
+        ),
+    );
     if (verification.ok) {
       attempts.push({ attempt: n, result: "applied_and_passed", diff: prepared.diff });
       return { fix: { patch: prepared, verification }, attempts, reason: "" };
@@ -138,6 +157,8 @@ export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsO
   }
   return {
     attempts,
-    reason: `No verified fix after ${config.maxAttempts} attempt${config.maxAttempts > 1 ? "s" : ""}; nothing was changed.`,
+    reason: `No verified fix after ${config.maxAttempts} attempt${
+      config.maxAttempts > 1 ? "s" : ""
+    }; nothing was changed.`,
   };
 }

@@ -4,6 +4,7 @@
  * Every step is a function below; this file only wires them together.
  */
 import type { Config } from "../../config/load.ts";
+import { SentriesError } from "../../errors.ts";
 import { Git } from "../../git/git.ts";
 import { createWorktree, type Worktree } from "../../git/worktree.ts";
 import type { GitHub } from "../../github/mod.ts";
@@ -40,9 +41,14 @@ export async function runTestSentry(options: TestSentryOptions): Promise<TestsRe
   // isolate
   const target = await resolveTarget(repo);
   const report = emptyReport(options, target);
-  if (target.dirty) log.warn("the working tree has uncommitted changes; the fix is based on HEAD and leaves them alone");
-  const worktree = await state.step("isolate", `temporary worktree at ${target.baseSha.slice(0, 7)}`, () =>
-    createWorktree(repo, target.baseSha, signal));
+  if (target.dirty) {
+    log.warn("the working tree has uncommitted changes; the fix is based on HEAD and leaves them alone");
+  }
+  const worktree = await state.step(
+    "isolate",
+    `temporary worktree at ${target.baseSha.slice(0, 7)}`,
+    () => createWorktree(repo, target.baseSha, signal),
+  );
   try {
     await runInWorktree(options, state, target, worktree, report);
   } finally {
@@ -70,8 +76,11 @@ async function runInWorktree(
   };
 
   // discover
-  const discovery: Discovery = await state.step("discover", "running pytest", () =>
-    discoverFailures(worktree.dir, pytest));
+  const discovery: Discovery = await state.step(
+    "discover",
+    "running pytest",
+    () => discoverFailures(worktree.dir, pytest),
+  );
   const run = discovery.run;
   report.pytestCommand = run.command;
   report.before = {
@@ -102,18 +111,29 @@ async function runInWorktree(
     const duplicate = await findOpenDuplicate(options.github, key);
     if (duplicate) {
       report.duplicateOf = duplicate;
-      return finish(report, "duplicate", 0, `An open Sentries pull request already proposes this fix: #${duplicate.number}.`);
+      return finish(
+        report,
+        "duplicate",
+        0,
+        `An open Sentries pull request already proposes this fix: #${duplicate.number}.`,
+      );
     }
   }
 
   // context
-  const context = await state.step("context", "collecting code, errors and recent changes", () =>
-    buildTestContext(worktree.dir, discovery.confirmed, { tokenBudget: contextBudget(config) }));
+  const context = await state.step(
+    "context",
+    "collecting code, errors and recent changes",
+    () => buildTestContext(worktree.dir, discovery.confirmed, { tokenBudget: contextBudget(config) }),
+  );
   log.debug(`context: ${context.estimatedTokens} tokens, ${context.sections.length} sections`);
 
   // plan
-  const plan = await state.step("plan", `asking ${config.modelPlan}`, () =>
-    planFix(options.llm, config.modelPlan, context.text, options.signal));
+  const plan = await state.step(
+    "plan",
+    `asking ${config.modelPlan}`,
+    () => planFix(options.llm, config.modelPlan, context.text, options.signal),
+  );
   report.verdict = plan.verdict;
   report.reason = plan.reason;
   report.plan = plan.plan;
@@ -164,7 +184,11 @@ async function runInWorktree(
   }
 
   // deliver
-  await state.step("deliver", "committing on a new branch", () => deliver(options, state, target, worktree, report, key));
+  await state.step(
+    "deliver",
+    "committing on a new branch",
+    () => deliver(options, state, target, worktree, report, key),
+  );
 }
 
 function contextBudget(config: Config): number {
@@ -216,17 +240,18 @@ async function deliver(
 
   const base = target.pullRequest?.headRef ?? target.baseBranch;
   if (options.github && base) {
-    const pr = await pushAndOpenPullRequest({
-      github: options.github,
-      worktree: worktree.git,
-      branch,
-      base,
-      title,
-      body,
-      labels: TESTS_LABELS,
-      metadata,
-      sourcePr: target.pullRequest ? { number: target.pullRequest.number, label: "tests-sentry:done" } : undefined,
-    });
+    const pr = await keepBranchOnFailure(branch, () =>
+      pushAndOpenPullRequest({
+        github: options.github,
+        worktree: worktree.git,
+        branch,
+        base,
+        title,
+        body,
+        labels: TESTS_LABELS,
+        metadata,
+        sourcePr: target.pullRequest ? { number: target.pullRequest.number, label: "tests-sentry:done" } : undefined,
+      }));
     report.pullRequest = pr;
     finish(report, "fixed", 0, `Opened pull request #${pr.number} with a verified test-only fix.`);
     return;
@@ -236,6 +261,23 @@ async function deliver(
   }
   report.prPreview = { title, body };
   finish(report, "fixed", 0, `Committed a verified test-only fix on local branch ${branch}.`);
+}
+
+/** A failure after the commit must still tell the user where the verified fix is. */
+async function keepBranchOnFailure<T>(branch: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof SentriesError) {
+      throw new SentriesError(err.message, {
+        hint: `${err.hint ? err.hint + "; " : ""}the verified fix is committed on local branch ${branch}`,
+        exitCode: err.exitCode,
+        code: err.code,
+        cause: err.cause,
+      });
+    }
+    throw err;
+  }
 }
 
 function finish(report: TestsReport, outcome: TestsReport["outcome"], exitCode: number, message: string): void {
@@ -266,4 +308,3 @@ function emptyReport(options: TestSentryOptions, target: RunTarget): TestsReport
     totalMs: 0,
   };
 }
-

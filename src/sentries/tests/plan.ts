@@ -1,7 +1,7 @@
 /** Step 4: the planner model reads the context and decides: update the tests, or it is a source bug. */
 import type { LlmClient } from "../../llm/mod.ts";
 import { askModel } from "../ask.ts";
-import { type PlannerAnswer, parsePlannerAnswer } from "../prompts_common.ts";
+import { parsePlannerAnswer, type PlannerAnswer } from "../prompts_common.ts";
 import { plannerMessages } from "./prompts.ts";
 
 export async function planFix(

@@ -54,8 +54,11 @@ export interface PatcherInput {
   feedback?: string;
 }
 
-export function patcherMessages(format: EditFormat, limits: { maxFiles: number; maxLines: number }, input: PatcherInput):
-  ChatMessage[] {
+export function patcherMessages(
+  format: EditFormat,
+  limits: { maxFiles: number; maxLines: number },
+  input: PatcherInput,
+): ChatMessage[] {
   const files = input.files.map((f) => asData(`file ${f.path}`, `--- ${f.path} ---\n${f.content}`)).join("\n\n");
   const parts = [
     `## Plan\n${input.plan}`,

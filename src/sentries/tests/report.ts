@@ -84,7 +84,9 @@ export function renderHuman(r: TestsReport): string {
   if (r.failures.length > 10) out.push(`  … and ${r.failures.length - 10} more`);
   for (const f of r.flaky) out.push(`  ~ flaky: ${f.nodeId} (passed when re-run alone)`);
   if (r.reason) out.push(`  planner: ${r.reason}`);
-  if (r.plan && r.outcome !== "source_bug") out.push(`  plan:\n${r.plan.split("\n").map((l) => `    ${l}`).join("\n")}`);
+  if (r.plan && r.outcome !== "source_bug") {
+    out.push(`  plan:\n${r.plan.split("\n").map((l) => `    ${l}`).join("\n")}`);
+  }
   for (const a of r.attempts) {
     const why = a.problems?.length ? `: ${a.problems.map((p) => p.message).join("; ").slice(0, 200)}` : "";
     out.push(`  attempt ${a.attempt}: ${a.result.replaceAll("_", " ")}${why}`);
@@ -133,7 +135,11 @@ export function renderPrBody(r: TestsReport): string {
     `| | passed | failed | errors |`,
     `|---|---|---|---|`,
     `| before | ${r.before?.passed ?? "?"} | ${r.before?.failed ?? "?"} | ${r.before?.errors ?? "?"} |`,
-    v ? `| after (${v.scope === "narrow" ? "changed and failing test files" : "full suite"}) | ${v.passed} | ${v.failed} | 0 |` : "",
+    v
+      ? `| after (${
+        v.scope === "narrow" ? "changed and failing test files" : "full suite"
+      }) | ${v.passed} | ${v.failed} | 0 |`
+      : "",
     ``,
     `Changed: ${r.changedFiles.map((f) => `\`${f}\``).join(", ")} (+${r.linesAdded} −${r.linesRemoved}). ` +
     `Only files under the tests allowlist can change; tests were not removed, skipped or weakened.`,

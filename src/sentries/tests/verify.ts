@@ -90,9 +90,12 @@ function result(
   original: { run: PytestRun; failures: TestFailure[] },
   last: PytestRun,
 ): Verification {
+  // A module that failed to collect hid its tests: their failures now are the same problem, not new ones.
   const originalIds = new Set(original.failures.map((f) => f.nodeId));
-  const stillFailing = last.failures.filter((f) => originalIds.has(f.nodeId));
-  const newFailures = last.failures.filter((f) => !originalIds.has(f.nodeId));
+  const brokenModules = new Set(original.failures.filter((f) => f.kind === "collection_error").map((f) => f.file));
+  const wasFailing = (f: TestFailure) => originalIds.has(f.nodeId) || brokenModules.has(fileOf(f.nodeId));
+  const stillFailing = last.failures.filter(wasFailing);
+  const newFailures = last.failures.filter((f) => !wasFailing(f));
   const missingTests = missingIds(original.run, last, scope, selection);
   const ok = passed && missingTests.length === 0 && last.failures.length === 0 && !last.timedOut;
   const parts: string[] = [];

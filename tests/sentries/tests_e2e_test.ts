@@ -1,0 +1,393 @@
+/**
+ * `sentries tests` end to end: the real CLI (real permission set), real git
+ * repositories, real pytest, the stand-in model server and a fake GitHub.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runCli } from "../support/cli.ts";
+import { createPyRepo, type PyRepo } from "../support/pyrepo.ts";
+import { startStandIn } from "../support/standin_llm.ts";
+import { type ModelScript, promptOf, scriptedReply, UPDATE_PLAN } from "../support/scripted_models.ts";
+
+const PYPROJECT = `[tool.pytest.ini_options]\npythonpath = ["."]\n`;
+
+const CALC_V1 = {
+  "pyproject.toml": PYPROJECT,
+  "calc/__init__.py": "",
+  "calc/ops.py": 'def add(a, b):\n    return a + b\n\n\ndef describe(x):\n    return f"value={x}"\n',
+  "tests/test_ops.py": "from calc.ops import add, describe\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\n" +
+    'def test_describe():\n    assert describe(4) == "value=4"\n',
+};
+
+/** Source change: add → plus (rename), describe → new format. */
+const CALC_V2 = {
+  "calc/ops.py": 'def plus(a, b):\n    return a + b\n\n\ndef describe(x):\n    return f"<{x}>"\n',
+};
+
+const CALC_FIX = `--- a/tests/test_ops.py
++++ b/tests/test_ops.py
+@@ -1,9 +1,9 @@
+-from calc.ops import add, describe
++from calc.ops import plus, describe
+ 
+ 
+ def test_add():
+-    assert add(2, 3) == 5
++    assert plus(2, 3) == 5
+ 
+ 
+ def test_describe():
+-    assert describe(4) == "value=4"
++    assert describe(4) == "<4>"
+`;
+
+async function calcRepo(): Promise<PyRepo> {
+  return await createPyRepo({
+    files: CALC_V1,
+    commits: [{ message: "Rename add to plus; new describe format", files: CALC_V2 }],
+  });
+}
+
+async function withStandIn<T>(
+  script: ModelScript,
+  fn: (url: string, requests: () => number) => Promise<T>,
+): Promise<T> {
+  const standIn = await startStandIn({ reply: scriptedReply(script) });
+  try {
+    return await fn(standIn.url, () => standIn.requests.length);
+  } finally {
+    await standIn.close();
+  }
+}
+
+async function branches(repo: PyRepo): Promise<string[]> {
+  return (await repo.git("branch", "--format=%(refname:short)")).trim().split("\n").filter(Boolean).sort();
+}
+
+async function worktrees(repo: PyRepo): Promise<number> {
+  return (await repo.git("worktree", "list", "--porcelain")).split("\n").filter((l) => l.startsWith("worktree "))
+    .length;
+}
+
+Deno.test("renamed function and changed return value: a verified fix on a new local branch", async () => {
+  const repo = await calcRepo();
+  try {
+    await withStandIn(
+      { plan: UPDATE_PLAN("1. use plus; expect <4>"), patches: [CALC_FIX], evidence: ["def plus(a, b)", "<{x}>"] },
+      async (url) => {
+        const r = await runCli(["tests", "--json"], { cwd: repo.dir, env: { LLM_BASE: url } });
+        assert.equal(r.code, 0, r.stderr);
+        const report = JSON.parse(r.stdout);
+        assert.equal(report.outcome, "fixed");
+        assert.deepEqual(report.changedFiles, ["tests/test_ops.py"]);
+        assert.match(report.branch, /^ai-test-fixes\/[0-9a-f]{7}-\d{14}$/);
+        assert.equal(report.verification.scope, "narrow");
+        assert.equal(report.verification.failed, 0);
+        // The branch holds the fix, the metadata and the trailers; the user's branch is untouched.
+        const files = await repo.git("show", "--name-only", "--format=%an%n%B", report.branch);
+        assert.match(files, /^Sentries\n/);
+        assert.match(files, /Sentries-Sentry: testsentry/);
+        assert.match(files, /\.sentries-metadata\.json/);
+        const meta = JSON.parse(await repo.git("show", `${report.branch}:.sentries-metadata.json`));
+        assert.equal(meta.sentry, "testsentry");
+        assert.deepEqual(meta.failing_tests, ["tests/test_ops.py"]);
+        assert.equal(await repo.git("status", "--porcelain"), "");
+        assert.equal((await repo.git("rev-parse", "--abbrev-ref", "HEAD")).trim(), "main");
+        assert.equal(await worktrees(repo), 1);
+        // pytest on the fixed branch really passes.
+        await repo.git("checkout", "-q", report.branch);
+        const pytest = await new Deno.Command("python3", {
+          args: ["-m", "pytest", "-q", "-p", "no:cacheprovider"],
+          cwd: repo.dir,
+          stdout: "piped",
+        }).output();
+        assert.equal(pytest.code, 0);
+      },
+    );
+  } finally {
+    await repo.cleanup();
+  }
+});
+
+Deno.test("the prompts carry the evidence: new source, traceback and the renaming commit", async () => {
+  const repo = await calcRepo();
+  const standIn = await startStandIn({
+    reply: scriptedReply({ plan: UPDATE_PLAN("1. x"), patches: [CALC_FIX] }),
+  });
+  try {
+    const r = await runCli(["tests", "--dry-run", "--json"], { cwd: repo.dir, env: { LLM_BASE: standIn.url } });
+    assert.equal(r.code, 0, r.stderr);
+    const planner = promptOf(standIn.requests[0]);
+    assert.match(planner, /def plus\(a, b\)/);
+    assert.match(planner, /Rename add to plus/); // the recent source change
+    assert.match(planner, /ImportError|cannot import name 'add'/);
+    const patcher = promptOf(standIn.requests[1]);
+    assert.match(patcher, /## Plan/);
+    assert.match(patcher, /from calc\.ops import add, describe/); // the file to edit, verbatim
+    for (const req of standIn.requests) {
+      assert.ok(typeof req.options?.num_ctx === "number", "num_ctx is always sent");
+      assert.ok(promptOf(req).length / 4 <= 6000, "each prompt stays within the default token budget");
+    }
+  } finally {
+    await standIn.close();
+    await repo.cleanup();
+  }
+});
+
+Deno.test("--dry-run shows the verified diff and creates no branch or commit", async () => {
+  const repo = await calcRepo();
+  try {
+    await withStandIn({ plan: UPDATE_PLAN("1. fix"), patches: [CALC_FIX] }, async (url) => {
+      const before = await branches(repo);
+      const r = await runCli(["tests", "--dry-run"], { cwd: repo.dir, env: { LLM_BASE: url } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /TestSentry: Fixed \(dry run\)/);
+      assert.match(r.stdout, /\+from calc\.ops import plus, describe/);
+      assert.deepEqual(await branches(repo), before);
+      assert.equal(await worktrees(repo), 1);
+    });
+  } finally {
+    await repo.cleanup();
+  }
+});
+
+Deno.test("all green is a no-op: exit 0, no model call, nothing created", async () => {
+  const repo = await createPyRepo({ files: CALC_V1 });
+  try {
+    await withStandIn({ plan: "x", patches: ["x"] }, async (url, requests) => {
+      const r = await runCli(["tests"], { cwd: repo.dir, env: { LLM_BASE: url } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Nothing to fix/);
+      assert.equal(requests(), 0);
+      assert.deepEqual(await branches(repo), ["main"]);
+    });
+  } finally {
+    await repo.cleanup();
+  }
+});
+
+Deno.test("a moved module (import error at collection) is fixed using the module list", async () => {
+  const repo = await createPyRepo({
+    files: {
+      "pyproject.toml": PYPROJECT,
+      "app/__init__.py": "",
+      "app/helpers.py": "def slug(s):\n    return s.lower().replace(' ', '-')\n",
+      "tests/test_slug.py": "from app.helpers import slug\n\n\ndef test_slug():\n    assert slug('A B') == 'a-b'\n",
+    },
+    commits: [{
+      message: "Move helpers into app.text",
+      files: {
+        "app/helpers.py": null,
+        "app/text/__init__.py": "",
+        "app/text/slugs.py": "def slug(s):\n    return s.lower().replace(' ', '-')\n",
+      },
+    }],
+  });
+  const fix =
+    `--- a/tests/test_slug.py\n+++ b/tests/test_slug.py\n@@ -1 +1 @@\n-from app.helpers import slug\n+from app.text.slugs import slug\n`;
+  try {
+    await withStandIn(
+      { plan: UPDATE_PLAN("1. import from app.text.slugs"), patches: [fix], evidence: ["app/text/slugs.py"] },
+      async (url) => {
+        const r = await runCli(["tests", "--json"], { cwd: repo.dir, env: { LLM_BASE: url } });
+        assert.equal(r.code, 0, r.stderr + r.stdout);
+        const report = JSON.parse(r.stdout);
+        assert.equal(report.outcome, "fixed");
+        assert.equal(report.failures[0].kind, "collection_error");
+      },
+    );
+  } finally {
+    await repo.cleanup();
+  }
+});
+
+Deno.test("two failing files fixed in one sloppy diff (fences, prose, wrong @@ numbers, no a/ b/)", async () => {
+  const repo = await createPyRepo({
+    files: {
+      "pyproject.toml": PYPROJECT,
+      "fmt/__init__.py": "",
+      "fmt/money.py": "def money(x):\n    return f'${x:.2f}'\n",
+      "tests/test_a.py": "from fmt.money import money\n\n\ndef test_a():\n    assert money(1) == '$1.00'\n",
+      "tests/test_b.py": "from fmt.money import money\n\n\ndef test_b():\n    assert money(2.5) == '$2.50'\n",
+    },
+    commits: [{ message: "Money in euros", files: { "fmt/money.py": "def money(x):\n    return f'{x:.2f} EUR'\n" } }],
+  });
+  const sloppy = "Sure! Here is the fix:\n\n```diff\n--- tests/test_a.py\n+++ tests/test_a.py\n@@ -10,2 +10,2 @@\n" +
+    " def test_a():\n-    assert money(1) == '$1.00'\n+    assert money(1) == '1.00 EUR'\n```\n\nand the second file:\n\n" +
+    "```diff\n--- tests/test_b.py\n+++ tests/test_b.py\n@@ -1,2 +1,2 @@\n def test_b():\n" +
+    "-    assert money(2.5) == '$2.50'\n+    assert money(2.5) == '2.50 EUR'\n```\n";
+  try {
+    await withStandIn({ plan: UPDATE_PLAN("1. euros"), patches: [sloppy] }, async (url) => {
+      const r = await runCli(["tests", "--json"], { cwd: repo.dir, env: { LLM_BASE: url } });
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      const report = JSON.parse(r.stdout);
+      assert.deepEqual(report.changedFiles, ["tests/test_a.py", "tests/test_b.py"]);
+      assert.equal(report.attempts.length, 1);
+    });
+  } finally {
+    await repo.cleanup();
+  }
+});
+
+Deno.test("a fix that needs the retry feedback: the still-failing assertion goes back to the patcher", async () => {
+  const repo = await calcRepo();
+  const halfFix =
+    `--- a/tests/test_ops.py\n+++ b/tests/test_ops.py\n@@ -1,5 +1,5 @@\n-from calc.ops import add, describe\n` +
+    `+from calc.ops import plus, describe\n \n \n def test_add():\n-    assert add(2, 3) == 5\n+    assert plus(2, 3) == 5\n`;
+  try {
+    await withStandIn({
+      plan: UPDATE_PLAN("1. fix"),
+      // The right answer only comes once the feedback quotes the failing assertion.
+      patches: [halfFix, (prompt) => prompt.includes("still fail") && prompt.includes("<4>") ? CALC_FIX : halfFix],
+    }, async (url) => {
+      const r = await runCli(["tests", "--json"], { cwd: repo.dir, env: { LLM_BASE: url } });
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      const report = JSON.parse(r.stdout);
+      assert.equal(report.outcome, "fixed");
+      assert.deepEqual(report.attempts.map((a: { result: string }) => a.result), [
+        "tests_failed",
+        "applied_and_passed",
+      ]);
+      // Attempts never stack: the committed change is exactly the second diff against HEAD.
+      assert.match(report.diff, /-from calc\.ops import add, describe/);
+    });
+  } finally {
+    await repo.cleanup();
+  }
+});
+
+Deno.test("refused patches (a src/ edit, a weakened test) leave no branch and an untouched tree", async (t) => {
+  const srcEdit =
+    `--- a/calc/ops.py\n+++ b/calc/ops.py\n@@ -1,2 +1,5 @@\n def plus(a, b):\n     return a + b\n+\n+\n+add = plus\n`;
+  const weaken =
+    `--- a/tests/test_ops.py\n+++ b/tests/test_ops.py\n@@ -1,9 +1,11 @@\n-from calc.ops import add, describe\n` +
+    `+import pytest\n+from calc.ops import plus, describe\n \n \n+@pytest.mark.skip(reason="flaky")\n def test_add():\n-    assert add(2, 3) == 5\n` +
+    `+    assert plus(2, 3) == 5\n \n \n def test_describe():\n-    assert describe(4) == "value=4"\n+    assert True\n`;
+  for (
+    const [name, patch, code] of [["src edit", srcEdit, /allowlist|tests\/\*\*/], [
+      "weakening",
+      weaken,
+      /skip|assert/,
+    ]] as const
+  ) {
+    await t.step(name, async () => {
+      const repo = await calcRepo();
+      try {
+        await withStandIn({ plan: UPDATE_PLAN("1. fix"), patches: [patch, patch + "\n"] }, async (url) => {
+          const r = await runCli(["tests", "--json", "--max-attempts", "2"], { cwd: repo.dir, env: { LLM_BASE: url } });
+          assert.equal(r.code, 1, r.stderr);
+          const report = JSON.parse(r.stdout);
+          assert.equal(report.outcome, "not_fixed");
+          assert.equal(report.attempts[0].result, "rejected");
+          assert.match(JSON.stringify(report.attempts[0].problems), code);
+          assert.deepEqual(await branches(repo), ["main"]);
+          assert.equal(await repo.git("status", "--porcelain"), "");
+          assert.equal(await worktrees(repo), 1);
+        });
+      } finally {
+        await repo.cleanup();
+      }
+    });
+  }
+});
+
+Deno.test("a dirty working tree is left byte-identical and the fix is based on HEAD", async () => {
+  const repo = await calcRepo();
+  try {
+    await repo.write({ "tests/test_ops.py": "# my unsaved work\n", "notes.txt": "untracked\n" });
+    await repo.git("add", "notes.txt");
+    const statusBefore = await repo.git("status", "--porcelain");
+    const diffBefore = await repo.git("diff");
+    await withStandIn({ plan: UPDATE_PLAN("1. fix"), patches: [CALC_FIX] }, async (url) => {
+      const r = await runCli(["tests", "--json"], { cwd: repo.dir, env: { LLM_BASE: url } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /uncommitted changes; the fix is based on HEAD/);
+      assert.equal(await repo.git("status", "--porcelain"), statusBefore);
+      assert.equal(await repo.git("diff"), diffBefore);
+      assert.equal(await Deno.readTextFile(join(repo.dir, "tests/test_ops.py")), "# my unsaved work\n");
+    });
+  } finally {
+    await repo.cleanup();
+  }
+});
+
+Deno.test("a genuine source bug: the planner refuses, no test changes, exit 1 with its reason", async () => {
+  const repo = await calcRepo();
+  try {
+    await withStandIn({
+      plan: "VERDICT: SOURCE_BUG\nREASON: plus() must still be importable as add per the public API.\nPLAN:\n1. none",
+      patches: [CALC_FIX],
+    }, async (url, requests) => {
+      const r = await runCli(["tests"], { cwd: repo.dir, env: { LLM_BASE: url } });
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /Source bug/);
+      assert.match(r.stdout, /must still be importable as add/);
+      assert.equal(requests(), 1);
+      assert.deepEqual(await branches(repo), ["main"]);
+    });
+  } finally {
+    await repo.cleanup();
+  }
+});
+
+Deno.test("a flaky test is reported as flaky, not fixed", async () => {
+  const repo = await createPyRepo({
+    files: {
+      "pyproject.toml": PYPROJECT,
+      "tests/test_flaky.py": "import os, tempfile\n\nMARK = os.path.join(tempfile.gettempdir(), 'sentries-flaky-' + " +
+        "os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))\n\n\ndef test_sometimes():\n" +
+        "    if os.path.exists(MARK):\n        os.remove(MARK)\n        return\n    open(MARK, 'w').close()\n    assert False, 'first run fails'\n",
+    },
+  });
+  try {
+    await withStandIn({ plan: "x", patches: ["x"] }, async (url, requests) => {
+      const r = await runCli(["tests", "--json"], { cwd: repo.dir, env: { LLM_BASE: url } });
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout);
+      assert.equal(report.outcome, "flaky_only");
+      assert.equal(report.flaky[0].nodeId, "tests/test_flaky.py::test_sometimes");
+      assert.equal(requests(), 0);
+    });
+  } finally {
+    await repo.cleanup();
+  }
+});
+
+Deno.test("Ctrl-C mid-run leaves no worktree behind", async () => {
+  const repo = await calcRepo();
+  // The planner never finishes answering, so the run is waiting on the model when interrupted.
+  const standIn = await startStandIn({ reply: () => ({ content: "VERDICT: UPDATE_TESTS\n", stallAfterChunks: 1 }) });
+  try {
+    const flags = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url))).tasks.sentries
+      .split(/\s+/).slice(2, -1);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        ...flags,
+        "--config",
+        new URL("../../deno.json", import.meta.url).pathname,
+        new URL("../../main.ts", import.meta.url).pathname,
+        "tests",
+      ],
+      cwd: repo.dir,
+      env: { LLM_BASE: standIn.url, PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "" },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // Wait until the planner request arrives, then interrupt.
+    for (let i = 0; i < 200 && standIn.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(standIn.requests.length, 1, "the run reached the planner");
+    assert.equal(await worktrees(repo), 2, "a worktree exists mid-run");
+    child.kill("SIGINT");
+    const out = await child.output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 130, stderr);
+    assert.match(stderr, /interrupted by SIGINT/);
+    assert.equal(await worktrees(repo), 1);
+    assert.deepEqual(await branches(repo), ["main"]);
+  } finally {
+    await standIn.close();
+    await repo.cleanup();
+  }
+});

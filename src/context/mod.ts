@@ -5,29 +5,17 @@
 import { recentChanges, renderHistory } from "../git/history.ts";
 import { compareText, type TestFailure } from "../pytest/results.ts";
 import { type ContextSection, fitToBudget } from "./budget.ts";
-import { usedFixtures } from "./fixtures.ts";
-import { type Block, blockForNodeId } from "./python_source.ts";
-import { dottedNameOf, isTestFile, moduleCandidates, resolveModule } from "./resolve.ts";
+import { collectGroup, ContextMaterial, type GroupDefinition } from "./collect.ts";
+import { dottedNameOf, isTestFile } from "./resolve.ts";
 import {
   definitionsSection,
-  failureSection,
-  fixturesSection,
   groupPenalty,
   historySection,
   moduleListSection,
   omittedSection,
   PRIORITY,
-  testSourceSection,
 } from "./sections.ts";
 import { SourceReader } from "./source_reader.ts";
-import {
-  type Definition,
-  definitionsAnywhere,
-  importedDefinitions,
-  namesImportedFrom,
-  tracebackDefinitions,
-} from "./symbols.ts";
-import { missingImportOf } from "./traceback.ts";
 
 export { type ContextSection, estimateTokens } from "./budget.ts";
 
@@ -71,77 +59,43 @@ export async function buildTestContext(
   const shown = ordered.slice(0, Math.max(1, options.maxFailures ?? 5));
   const omitted = ordered.slice(shown.length);
 
-  const groupSections: ContextSection[] = [];
-  const definitions: (Definition & { group: number })[] = [];
-  const moved: (Definition & { group: number })[] = [];
-  const historyPaths = new Set<string>();
-  const testFiles = new Set<string>();
-  let moduleListGroup: number | undefined;
-
+  const material = new ContextMaterial();
   for (const [group, [file, groupFailures]] of groupByFile(shown).entries()) {
-    testFiles.add(file);
-    for (const failure of groupFailures) groupSections.push(failureSection(failure, group));
-    const source = await reader.text(file);
-    if (source === undefined) continue;
-    const blocks = await reader.outline(file);
-    const failingBlocks = groupFailures.map((f) => blockForNodeId(blocks, f.nodeId)).filter((b): b is Block =>
-      b !== undefined
-    );
-    const fixtures = await usedFixtures(reader, file, source, blocks, failingBlocks);
-    const aroundErrors = groupFailures.filter((f) => f.kind === "collection_error" && f.line !== undefined)
-      .map((f): [number, number] => [f.line! - 3, f.line! + 3]);
-    const extraRanges = [...fixtures.inModule.map((b): [number, number] => [b.start, b.end]), ...aroundErrors];
-    groupSections.push(testSourceSection(file, source, failingBlocks, extraRanges, group));
-    for (const conftest of fixtures.inConftests) {
-      testFiles.add(conftest.file);
-      groupSections.push(fixturesSection(conftest.file, conftest.source, conftest.blocks, group));
-    }
-
-    const lines = source.split("\n");
-    const usedBlocks = [...failingBlocks, ...fixtures.inModule];
-    const usedText = usedBlocks.length > 0
-      ? usedBlocks.map((b) => lines.slice(b.start - 1, b.end).join("\n")).join("\n")
-      : source;
-    const found = await importedDefinitions(reader, file, source, usedText);
-    for (const failure of groupFailures) found.push(...await tracebackDefinitions(reader, failure.traceback, file));
-    definitions.push(...found.filter((d) => d.file !== file).map((d) => ({ ...d, group })));
-
-    for (const failure of groupFailures) {
-      const missing = missingImportOf(failure.message + "\n" + failure.traceback);
-      if (!missing) continue;
-      moduleListGroup ??= group;
-      const names = missing.missingName ? [missing.missingName] : namesImportedFrom(source, missing.missingModule!);
-      moved.push(...(await definitionsAnywhere(reader, names)).map((d) => ({ ...d, group })));
-      if (missing.missingModule) {
-        for (const root of reader.index.roots) {
-          for (const candidate of moduleCandidates(root, missing.missingModule)) historyPaths.add(candidate);
-        }
-      }
-      const from = missing.fromModule && resolveModule(reader.index, missing.fromModule, { fromFile: file });
-      if (from) historyPaths.add(from);
-    }
+    await collectGroup(reader, material, group, file, groupFailures);
   }
+  const { definitions, moved, importedFrom, historyPaths, historyFiles, testFiles } = material;
 
-  const sourceFiles = [...new Set([...definitions, ...moved].map((d) => d.file).filter((f) => !isTestFile(f)))]
+  const sourceFiles = [
+    ...new Set([...definitions, ...moved, ...importedFrom].map((d) => d.file).filter((f) => !isTestFile(f))),
+  ]
     .sort(compareText);
-  for (const file of sourceFiles) historyPaths.add(file);
+  for (const file of sourceFiles) {
+    historyPaths.add(file);
+    historyFiles.add(file);
+  }
 
   const primary = definitions.filter((d) => d.rank === 0);
   const secondary = definitions.filter((d) =>
     d.rank > 0 && !primary.some((p) => p.file === d.file && p.from === d.from)
   );
   const sections = [
-    ...groupSections,
+    ...material.groupSections,
     ...await definitionSections(reader, moved, "Where the missing name is defined now:", PRIORITY.movedDefinitions),
+    ...await definitionSections(
+      reader,
+      importedFrom,
+      "The module the name was imported from:",
+      PRIORITY.movedDefinitions,
+    ),
     ...await definitionSections(reader, primary, "Source", PRIORITY.usedDefinitions),
   ];
-  if (moduleListGroup !== undefined) {
+  if (material.moduleListGroup !== undefined) {
     const modules = reader.index.files.filter((f) => !isTestFile(f)).slice(0, MAX_LISTED_MODULES)
       .map((file) => ({ file, dotted: dottedNameOf(reader.index, file) }));
-    sections.push(moduleListSection(modules, moduleListGroup));
+    sections.push(moduleListSection(modules, material.moduleListGroup));
   }
   const history = await historyText(repoDir, [...historyPaths].sort(compareText), [...testFiles], options);
-  if (history) sections.push(historySection(history, sourceFiles));
+  if (history) sections.push(historySection(history, [...historyFiles].sort(compareText), historyPaths.size > 0));
   sections.push(
     ...await definitionSections(
       reader,
@@ -180,11 +134,11 @@ function groupByFile(failures: TestFailure[]): [string, TestFailure[]][] {
 /** One section per file; a file's priority follows the earliest group that needs it. */
 async function definitionSections(
   reader: SourceReader,
-  definitions: (Definition & { group: number })[],
+  definitions: GroupDefinition[],
   title: string,
   priority: number,
 ): Promise<ContextSection[]> {
-  const byFile = new Map<string, (Definition & { group: number })[]>();
+  const byFile = new Map<string, GroupDefinition[]>();
   for (const definition of definitions) {
     byFile.set(definition.file, [...(byFile.get(definition.file) ?? []), definition]);
   }

@@ -119,8 +119,12 @@ export function moduleListSection(modules: { file: string; dotted: string }[], g
   };
 }
 
-export function historySection(renderedHistory: string, paths: string[]): ContextSection {
-  const scope = paths.length > 0 ? paths.join(", ") : "the repository's python files";
+export function historySection(renderedHistory: string, files: string[], scoped: boolean): ContextSection {
+  const scope = files.length > 0
+    ? files.join(", ")
+    : scoped
+    ? "the missing module's former paths"
+    : "the repository's python files";
   return {
     title: `Recent changes to ${scope} (git log -p, newest first)`,
     text: renderedHistory,

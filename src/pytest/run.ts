@@ -3,7 +3,7 @@
  * to a temporary file outside the repository; `-p no:cacheprovider` and
  * PYTHONDONTWRITEBYTECODE keep the working tree free of pytest's own files.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { runFirstAvailablePytest } from "./command.ts";
 import { type JunitCase, parseJunitCases } from "./junit.ts";
 import { conftestFailureFrom, summarizeCases, type TestFailure } from "./results.ts";
@@ -57,7 +57,7 @@ export async function runPytest(repoDir: string, config: PytestConfig, select?: 
       // xunit1 keeps each test's file and line, which node ids and context need.
       "-o",
       "junit_family=xunit1",
-      `--rootdir=${repoDir}`,
+      `--rootdir=${resolve(repoDir)}`,
       // One broken test module must not hide the rest of the suite.
       "--continue-on-collection-errors",
       ...(config.extraArgs ?? []),

@@ -42,8 +42,23 @@ export class FileIndex {
   readonly lines: readonly string[];
   #trimmedEnd?: string[];
   #trimmed?: string[];
+  #positions = new Map<string[] | readonly string[], Map<string, number[]>>();
   constructor(lines: readonly string[]) {
     this.lines = lines;
+  }
+  /** Where `line` occurs in one of the line views: a hash lookup instead of a scan per hunk. */
+  positionsOf(view: readonly string[], line: string): readonly number[] {
+    let index = this.#positions.get(view);
+    if (!index) {
+      index = new Map();
+      view.forEach((l, i) => {
+        const list = index!.get(l);
+        if (list) list.push(i);
+        else index!.set(l, [i]);
+      });
+      this.#positions.set(view, index);
+    }
+    return index.get(line) ?? [];
   }
   get trimmedEnd(): string[] {
     return this.#trimmedEnd ??= this.lines.map((l) => l.trimEnd());
@@ -56,13 +71,14 @@ export class FileIndex {
 const MAX_REPORTED = 5;
 
 function contiguousMatches(
-  count: number,
+  candidates: readonly number[],
   windowSize: number,
+  count: number,
   matchesAt: (start: number) => boolean,
 ): number[] {
   const starts: number[] = [];
-  for (let p = 0; p + windowSize <= count; p++) {
-    if (matchesAt(p)) {
+  for (const p of candidates) {
+    if (p + windowSize <= count && matchesAt(p)) {
       starts.push(p);
       if (starts.length > MAX_REPORTED) break;
     }
@@ -86,7 +102,7 @@ function stageStarts(file: FileIndex, before: readonly string[], stage: MatchSta
   switch (stage) {
     case "exact": {
       const lines = file.lines;
-      return contiguousMatches(n, m, (p) => {
+      return contiguousMatches(file.positionsOf(lines, before[0]), m, n, (p) => {
         for (let i = 0; i < m; i++) if (lines[p + i] !== before[i]) return false;
         return true;
       });
@@ -94,7 +110,7 @@ function stageStarts(file: FileIndex, before: readonly string[], stage: MatchSta
     case "trailing-whitespace": {
       const lines = file.trimmedEnd;
       const wanted = before.map((l) => l.trimEnd());
-      return contiguousMatches(n, m, (p) => {
+      return contiguousMatches(file.positionsOf(lines, wanted[0]), m, n, (p) => {
         for (let i = 0; i < m; i++) if (lines[p + i] !== wanted[i]) return false;
         return true;
       });
@@ -103,9 +119,7 @@ function stageStarts(file: FileIndex, before: readonly string[], stage: MatchSta
       const hunkIndent = minIndentWidth(before);
       const wanted = before.map((l) => isBlank(l) ? "" : l.slice(hunkIndent).trimEnd());
       const trimmed = file.trimmed;
-      const firstTrimmed = before[0].trim();
-      return contiguousMatches(n, m, (p) => {
-        if (trimmed[p] !== firstTrimmed) return false;
+      return contiguousMatches(file.positionsOf(trimmed, before[0].trim()), m, n, (p) => {
         const window = file.lines.slice(p, p + m);
         const fileIndent = minIndentWidth(window);
         for (let i = 0; i < m; i++) {
@@ -118,7 +132,7 @@ function stageStarts(file: FileIndex, before: readonly string[], stage: MatchSta
     case "whitespace-insensitive": {
       const lines = file.trimmed;
       const wanted = before.map((l) => l.trim());
-      return contiguousMatches(n, m, (p) => {
+      return contiguousMatches(file.positionsOf(lines, wanted[0]), m, n, (p) => {
         for (let i = 0; i < m; i++) if (lines[p + i] !== wanted[i]) return false;
         return true;
       });
@@ -170,8 +184,7 @@ function locateIgnoringBlankLines(
   const coreRemoved = removed.slice(first, last + 1);
   const anchor = core[0].trim();
   const matches: Match[] = [];
-  for (let p = 0; p < file.lines.length; p++) {
-    if (file.trimmed[p] !== anchor) continue;
+  for (const p of file.positionsOf(file.trimmed, anchor)) {
     const coreIndex = walkIgnoringBlankLines(file, core, coreRemoved, p);
     if (!coreIndex) continue;
     const fileIndexOf = new Array(before.length).fill(-1);

@@ -41,7 +41,7 @@ export async function writeFiles(base: string, files: Record<string, string>): P
   }
 }
 
-/** Every regular file and link below `dir` (links recorded by their target, not followed). */
+/** Every file, folder (`name/`) and link below `dir` (links recorded by their target, not followed). */
 export async function snapshot(dir: string): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
   async function walk(current: string, prefix: string): Promise<void> {
@@ -49,8 +49,10 @@ export async function snapshot(dir: string): Promise<Record<string, string>> {
       const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
       const full = join(current, entry.name);
       if (entry.isSymlink) result[rel] = `-> ${await Deno.readLink(full)}`;
-      else if (entry.isDirectory) await walk(full, rel);
-      else result[rel] = await Deno.readTextFile(full);
+      else if (entry.isDirectory) {
+        result[`${rel}/`] = "(folder)";
+        await walk(full, rel);
+      } else result[rel] = await Deno.readTextFile(full);
     }
   }
   await walk(dir, "");

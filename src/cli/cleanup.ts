@@ -1,15 +1,112 @@
 import { Command } from "@commander-js/extra-typings";
-import { notImplemented } from "./not_implemented.ts";
+import { SentriesError, UsageError } from "../errors.ts";
+import { Git } from "../git/git.ts";
+import { withInterruptSignal } from "../git/worktree.ts";
+import { executePlan } from "../lifecycle/execute.ts";
+import { takeInventory } from "../lifecycle/inventory.ts";
+import { planCleanup } from "../lifecycle/plan.ts";
+import { outcomeCounts, renderOutcomes, renderPlan } from "../lifecycle/render.ts";
+import type { Outcome, Plan } from "../lifecycle/types.ts";
+import { loadRunConfig } from "./context.ts";
+import { exitState } from "./exit.ts";
+import { githubFor } from "./sentry_deps.ts";
+import { confirm, isInteractive, writeErr, writeOut } from "./term.ts";
+
+interface CleanupFlags {
+  dryRun?: boolean;
+  force?: boolean;
+  maxAgeDays?: string;
+  includeUnverified?: boolean;
+  includeForeignCommits?: boolean;
+  json?: boolean;
+}
+
+/** Refuses flag combinations that would do something other than what the user asked for. */
+function checkFlags(flags: CleanupFlags): void {
+  if (flags.dryRun && flags.force) {
+    throw new UsageError("--dry-run and --force contradict each other", { hint: "pass one of them" });
+  }
+  if (flags.includeForeignCommits && !flags.force && !flags.dryRun) {
+    throw new UsageError("--include-foreign-commits only works together with --force", {
+      hint: "pass --force --include-foreign-commits, or --dry-run --include-foreign-commits to preview it",
+    });
+  }
+  if (!flags.dryRun && !flags.force && !isInteractive()) {
+    throw new UsageError("refusing to clean up without a terminal to confirm on", {
+      hint: "pass --force to carry out the plan, or --dry-run to only show it",
+    });
+  }
+}
+
+function cleanupJson(plan: Plan, dryRun: boolean, outcomes: Outcome[], warnings: string[]): string {
+  return JSON.stringify({ dryRun, plan, outcomes, summary: outcomeCounts(outcomes), warnings }, null, 2) + "\n";
+}
 
 export function cleanupCommand() {
   return new Command("cleanup")
     .description("Remove the bot's own branches and PRs (and nothing else)")
     .option("--dry-run", "show exactly what would be done; change nothing")
     .option("--force", "do it without asking (required off a terminal)")
-    .option("--max-age-days <n>", "only artifacts older than N days (default: retention_days)")
+    .option("--max-age-days <n>", "only artifacts older than N days (default: retention_days, 30)")
     .option("--include-unverified", "also remove branches that only match the bot's name pattern")
     .option("--include-foreign-commits", "with --force: also remove bot branches that carry others' commits")
     .option("--json", "print the plan and outcomes as JSON on stdout")
-    .addHelpText("after", `\nExamples:\n  sentries cleanup --dry-run\n  sentries cleanup --force --max-age-days 14`)
-    .action(() => notImplemented("cleanup"));
+    .addHelpText(
+      "after",
+      `
+Removes local and remote ai-test-fixes/* and ai-doc-updates/* branches that the bot provably made, closes the
+bot's open PRs with a comment, and removes .sentries-metadata.json files merged into other branches (with a
+commit on a new bot branch and a PR, never a push to the branch itself). Never touches the current branch, a
+branch checked out in a worktree, a branch or PR labelled sentries:keep, or a bot branch someone else
+committed to (its PR is marked " — abandoned" instead). Off a terminal it needs --force or --dry-run.
+
+Examples:
+  sentries cleanup --dry-run
+  sentries cleanup --force --max-age-days 14
+  sentries cleanup --dry-run --json | jq '.plan.actions'`,
+    )
+    .action(async (options, command) => {
+      checkFlags(options);
+      const flags = {
+        retentionDays: options.maxAgeDays !== undefined
+          ? { value: options.maxAgeDays, flag: "--max-age-days" }
+          : undefined,
+      };
+      const config = await loadRunConfig(command.parent?.opts() ?? {}, flags);
+      const git = new Git(config.repoPath);
+      const github = githubFor(config);
+      const bot = { name: config.authorName, email: config.authorEmail };
+      const inventory = await takeInventory({ git, github, bot });
+      if (github && inventory.context.github !== "checked") {
+        throw new SentriesError("could not list pull requests, so sentries:keep labels cannot be honoured", {
+          hint:
+            "check GITHUB_TOKEN and GITHUB_REPOSITORY (sentries doctor), or unset GITHUB_TOKEN for a git-only cleanup",
+        });
+      }
+      const plan = planCleanup(inventory, {
+        maxAgeDays: config.retentionDays,
+        includeUnverified: options.includeUnverified === true,
+        includeForeignCommits: options.includeForeignCommits === true,
+        canOpenPullRequests: github !== undefined,
+      }, new Date());
+      const show = options.json ? writeErr : writeOut;
+      if (options.dryRun) {
+        writeOut(options.json ? cleanupJson(plan, true, [], inventory.warnings) : renderPlan(plan, true));
+        return;
+      }
+      if (plan.actions.length > 0 && !options.force) {
+        show(renderPlan(plan, false));
+        if (!confirm(`Carry out these ${plan.actions.length} actions?`)) {
+          show("Nothing changed.\n");
+          return;
+        }
+      }
+      const outcomes = await withInterruptSignal((signal) => executePlan(plan, { git, github, bot, signal }));
+      if (options.json) {
+        writeOut(cleanupJson(plan, false, outcomes, inventory.warnings));
+      } else {
+        writeOut((options.force ? renderPlan(plan, false) : "") + renderOutcomes(outcomes));
+      }
+      exitState.code = outcomeCounts(outcomes).failed > 0 ? 1 : 0;
+    });
 }

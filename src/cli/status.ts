@@ -1,5 +1,11 @@
 import { Command } from "@commander-js/extra-typings";
-import { notImplemented } from "./not_implemented.ts";
+import { Git } from "../git/git.ts";
+import { takeInventory } from "../lifecycle/inventory.ts";
+import { statusReport } from "../lifecycle/lineage.ts";
+import { renderStatus } from "../lifecycle/render.ts";
+import { loadRunConfig } from "./context.ts";
+import { githubFor } from "./sentry_deps.ts";
+import { writeOut } from "./term.ts";
 
 export function statusCommand() {
   return new Command("status")
@@ -7,7 +13,25 @@ export function statusCommand() {
     .option("--json", "print the table as JSON on stdout")
     .addHelpText(
       "after",
-      `\nExamples:\n  sentries status\n  sentries status --json | jq '.items[] | select(.verified)'`,
+      `
+Lists local branches and branches on origin named ai-test-fixes/* or ai-doc-updates/* (verified when they
+carry .sentries-metadata.json or the bot's commit trailers), the bot's pull requests (with GITHUB_TOKEN and
+GITHUB_REPOSITORY), whether anyone else committed to a bot branch, and .sentries-metadata.json files that
+were merged into other branches. Changes nothing.
+
+Examples:
+  sentries status
+  sentries status -C ../myrepo
+  sentries status --json | jq '.items[] | select(.verified)'`,
     )
-    .action(() => notImplemented("status"));
+    .action(async (options, command) => {
+      const config = await loadRunConfig(command.parent?.opts() ?? {});
+      const inventory = await takeInventory({
+        git: new Git(config.repoPath),
+        github: githubFor(config),
+        bot: { name: config.authorName, email: config.authorEmail },
+      });
+      const report = statusReport(inventory, new Date());
+      writeOut(options.json ? JSON.stringify(report, null, 2) + "\n" : renderStatus(report));
+    });
 }

@@ -48,17 +48,3 @@ export function findFences(lines: readonly string[]): Fence[] {
   }
   return fences;
 }
-
-/** The lines of the answer outside every fence, with their indices. */
-export function linesOutsideFences(lines: readonly string[], fences: readonly Fence[]): Set<number> {
-  const inside = new Set<number>();
-  for (const fence of fences) {
-    const end = fence.closed ? fence.start + fence.lines.length + 1 : lines.length - 1;
-    for (let k = fence.start; k <= end; k++) inside.add(k);
-  }
-  const outside = new Set<number>();
-  lines.forEach((_, k) => {
-    if (!inside.has(k)) outside.add(k);
-  });
-  return outside;
-}

@@ -75,18 +75,15 @@ export function checkEditPaths(edit: FileEdit, policy: GuardPolicy): PatchProble
       ),
     );
   }
-  if (edit.operation === "rename" || edit.operation === "copy") {
-    problems.push(
-      ...problems.length === 0 ? [] : [
-        problem(
-          `guard.${edit.operation}_outside_allowlist`,
-          `the ${edit.operation} ${show(edit.sourcePath ?? "")} → ${
-            show(edit.path)
-          } reaches outside what the ${policy.sentry} sentry may change`,
-          edit.path,
-        ),
-      ],
-    );
+  const pathRefused = problems.some((p) => p.code.startsWith("guard.path") || p.code === "guard.git_path");
+  if ((edit.operation === "rename" || edit.operation === "copy") && pathRefused) {
+    problems.push(problem(
+      `guard.${edit.operation}_outside_allowlist`,
+      `the ${edit.operation} ${show(edit.sourcePath ?? "")} → ${
+        show(edit.path)
+      } reaches outside what the ${policy.sentry} sentry may change`,
+      edit.path,
+    ));
   }
   return problems;
 }

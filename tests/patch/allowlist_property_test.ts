@@ -69,6 +69,7 @@ function generatePath(random: () => number): string {
 
 /** Git's C-style quoting for header paths with special characters. */
 function headerPath(prefix: string, path: string): string {
+  // deno-lint-ignore no-control-regex -- control characters are what needs quoting
   if (!/[\x00-\x1f"\\]/.test(path)) return prefix + path;
   const escaped = [...(prefix + path)].map((c) => {
     if (c === "\\") return "\\\\";

@@ -98,10 +98,8 @@ Deno.test("apply: table of outcomes", () => {
 Deno.test("apply: the refusal quotes the line that did not match", () => {
   const result = applyHunks("f.py", content, [hunk(" def f():", "     x = 1", "-    return y", "+    return z")]);
   assert.ok(!result.ok);
-  assert.match(
-    result.problems[0].message,
-    /after `    x = 1` the hunk expects `    return y` but the file has `    return x`/,
-  );
+  const expected = "after `    x = 1` the hunk expects `    return y` but the file has `    return x`";
+  assert.ok(result.problems[0].message.includes(expected), result.problems[0].message);
 });
 
 Deno.test("apply: line endings and the final newline are preserved", () => {

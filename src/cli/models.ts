@@ -1,5 +1,11 @@
 import { Command } from "@commander-js/extra-typings";
-import { notImplemented } from "./not_implemented.ts";
+import { llmClientFor } from "../doctor/checks.ts";
+import { loadCatalog } from "../models/catalog.ts";
+import { runModels } from "../models/run_models.ts";
+import { terminalConsole } from "../setup/console.ts";
+import { realSystemProbe } from "../setup/probe.ts";
+import { loadRunConfig } from "./context.ts";
+import { exitState } from "./exit.ts";
 
 export function modelsCommand() {
   return new Command("models")
@@ -8,6 +14,32 @@ export function modelsCommand() {
     .option("--info-only", "only show; never pull")
     .option("-y, --yes", "pull the recommended models without asking")
     .option("--json", "print the catalog and installed models as JSON on stdout")
-    .addHelpText("after", `\nExamples:\n  sentries models --info-only\n  sentries update-models --yes`)
-    .action(() => notImplemented("models"));
+    .addHelpText(
+      "after",
+      `
+Shows the catalog next to what the server at LLM_BASE has installed (size, parameters and quantization
+from /api/show, and which of MODEL_PLAN / MODEL_PATCH each serves), the best planner and patcher for this
+machine's memory, and the models worth pulling: the configured ones when missing, and better ones that fit.
+Without --info-only it offers to pull them (asked on a terminal; --yes otherwise). It never edits .env.
+
+Examples:
+  sentries models --info-only
+  sentries models --info-only --json | jq '.roles'
+  sentries update-models --yes
+Exit code 0 on success, 1 when the server cannot be reached or a pull failed.`,
+    )
+    .action(async (options, command) => {
+      const config = await loadRunConfig(command.parent?.opts() ?? {});
+      const { exitCode } = await runModels(
+        {
+          config,
+          catalog: loadCatalog(),
+          infoOnly: options.infoOnly === true,
+          yes: options.yes === true,
+          json: options.json === true,
+        },
+        { console: terminalConsole(), probe: realSystemProbe, client: llmClientFor(config) },
+      );
+      exitState.code = exitCode;
+    });
 }

@@ -1,12 +1,68 @@
-import { Command } from "@commander-js/extra-typings";
-import { notImplemented } from "./not_implemented.ts";
+import { Command, Option } from "@commander-js/extra-typings";
+import { llmClientFor, runDoctor } from "../doctor/checks.ts";
+import { UsageError } from "../errors.ts";
+import { isProfileName, loadCatalog, PROFILE_NAMES } from "../models/catalog.ts";
+import { terminalConsole } from "../setup/console.ts";
+import { realOllamaLauncher } from "../setup/ollama.ts";
+import { realSystemProbe } from "../setup/probe.ts";
+import { runSetup } from "../setup/run_setup.ts";
+import { loadRunConfig } from "./context.ts";
+import { exitState } from "./exit.ts";
+
+/** How long a freshly started `ollama serve` gets to answer. */
+const SERVER_START_WAIT_MS = 30_000;
 
 export function setupCommand() {
   return new Command("setup")
     .description("First-run install: check the machine, start Ollama, pull the models, write .env")
     .option("-y, --yes", "answer yes to every question (non-interactive)")
-    .option("--profile <profile>", "fast | balanced | quality", "balanced")
-    .option("--force", "overwrite an existing .env")
-    .addHelpText("after", `\nExamples:\n  sentries setup\n  sentries setup --yes --profile fast`)
-    .action(() => notImplemented("setup"));
+    .addOption(
+      new Option("--profile <profile>", "which models: fast | balanced | quality (see `sentries models`)")
+        .default("balanced"),
+    )
+    .option("--force", "overwrite an existing .env (and regenerate .env.example)")
+    .addHelpText(
+      "after",
+      `
+Steps: system checks (platform, memory, disk, git, Python, pytest) → the model server at LLM_BASE (starts
+\`ollama serve\` in the background when Ollama is installed but not running; never installs anything) →
+the profile's planner and patcher (pulls the missing ones, with progress) → .env and .env.example in the
+target repo (never a token) → the doctor checks and the next steps.
+
+Every change asks first on a terminal; --yes answers yes. Without a terminal and without --yes, setup
+changes nothing, says what it would do, and exits 1.
+
+Examples:
+  sentries setup                              check, then ask before each change
+  sentries setup --yes --profile fast         unattended, small models (CI, 8 GiB machines)
+  sentries setup -C ../myrepo --force         set up another checkout, overwriting its .env
+Exit code 0 when everything is ready, 1 otherwise.`,
+    )
+    .action(async (options, command) => {
+      if (!isProfileName(options.profile)) {
+        throw new UsageError(`unknown profile "${options.profile}"`, { hint: `use ${PROFILE_NAMES.join(", ")}` });
+      }
+      const globals = command.parent?.opts() ?? {};
+      const config = await loadRunConfig(globals);
+      const catalog = loadCatalog();
+      const { exitCode } = await runSetup(
+        {
+          config,
+          catalog,
+          profile: catalog.profiles[options.profile],
+          yes: options.yes === true,
+          force: options.force === true,
+        },
+        {
+          console: terminalConsole(),
+          probe: realSystemProbe,
+          launcher: realOllamaLauncher,
+          client: llmClientFor(config),
+          doctor: (c) => runDoctor(c),
+          reloadConfig: () => loadRunConfig(globals),
+          serverWaitMs: SERVER_START_WAIT_MS,
+        },
+      );
+      exitState.code = exitCode;
+    });
 }

@@ -68,3 +68,62 @@ export function confirm(question: string): boolean {
   const answer = prompt(`${question} [y/N]`);
   return answer !== null && /^y(es)?$/i.test(answer.trim());
 }
+
+export interface LiveLinesOptions {
+  /** Default: isInteractive() when the block is created. */
+  interactive?: boolean;
+  /** Default: writeErr. */
+  write?: (text: string) => void;
+  /** Off a terminal, the plain line is written at most this often. */
+  plainEveryMs?: number;
+  /** The clock, for tests. */
+  now?: () => number;
+}
+
+/**
+ * A block of lines redrawn in place on a terminal (e.g. one progress bar per
+ * layer); off a terminal, one plain summary line at most every few seconds, so
+ * CI logs stay short and readable.
+ */
+export class LiveLines {
+  private drawn = 0;
+  private lastPlain = -Infinity;
+  private lastDraw = -Infinity;
+  private readonly interactive: boolean;
+  private readonly write: (text: string) => void;
+  private readonly plainEveryMs: number;
+  private readonly now: () => number;
+
+  constructor(options: LiveLinesOptions = {}) {
+    this.interactive = options.interactive ?? isInteractive();
+    this.write = options.write ?? writeErr;
+    this.plainEveryMs = options.plainEveryMs ?? 5000;
+    this.now = options.now ?? Date.now;
+  }
+
+  update(lines: string[], plainLine: string): void {
+    if (!this.interactive) {
+      const now = this.now();
+      if (now - this.lastPlain >= this.plainEveryMs) {
+        this.lastPlain = now;
+        this.write(`… ${plainLine}\n`);
+      }
+      return;
+    }
+    // Redraw at most ten times a second: Ollama reports progress far more often than eyes can read.
+    const now = this.now();
+    if (this.drawn > 0 && now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    // Move up over the previous block, clear to the end of the screen, draw the new one.
+    const up = this.drawn > 0 ? `\x1b[${this.drawn}A\r\x1b[J` : "";
+    this.write(up + lines.map((l) => `${l}\n`).join(""));
+    this.drawn = lines.length;
+  }
+
+  /** Clears the block (on a terminal) and writes a final line, if any. */
+  done(finalLine?: string): void {
+    if (this.interactive && this.drawn > 0) this.write(`\x1b[${this.drawn}A\r\x1b[J`);
+    this.drawn = 0;
+    if (finalLine) this.write(`${finalLine}\n`);
+  }
+}

@@ -41,16 +41,29 @@ export interface CommitRequest {
   identity: Identity;
 }
 
-/** Creates the branch at the worktree's HEAD and commits the changed paths plus the metadata file. */
-export async function commitOnBotBranch(req: CommitRequest): Promise<string> {
-  await req.worktree.run(["switch", "--quiet", "-c", req.branch]);
+/** A branch name not taken yet: two runs in the same second get `-2`, `-3`, … */
+export async function freeBranchName(git: Git, wanted: string): Promise<string> {
+  for (let n = 1;; n++) {
+    const name = n === 1 ? wanted : `${wanted}-${n}`;
+    const taken = await git.run(["rev-parse", "--verify", "--quiet", `refs/heads/${name}`], { allowFail: true });
+    if (taken.code !== 0) return name;
+  }
+}
+
+/**
+ * Creates the branch at the worktree's HEAD and commits the changed paths plus the metadata file.
+ * Returns the commit and the branch name actually used.
+ */
+export async function commitOnBotBranch(req: CommitRequest): Promise<{ commit: string; branch: string }> {
+  const branch = await freeBranchName(req.worktree, req.branch);
+  await req.worktree.run(["switch", "--quiet", "-c", branch]);
   await Deno.writeTextFile(
     `${req.worktree.dir}/${METADATA_FILE}`,
     JSON.stringify(req.metadata, null, 2) + "\n",
   );
   await req.worktree.run(["add", "--", ...req.paths, METADATA_FILE]);
   const message = `${req.subject}\n\n${req.body.trim()}\n\n${commitTrailers(req.metadata)}\n`;
-  return await req.worktree.commit(message, req.identity);
+  return { commit: await req.worktree.commit(message, req.identity), branch };
 }
 
 export interface PullRequestRequest {

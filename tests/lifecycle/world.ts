@@ -111,7 +111,7 @@ export async function createWorld(): Promise<World> {
           tokens: { prompt: 10, completion: 5, estimated_prompt: 10 },
           duration_ms: 1000,
         });
-        const sha = await commitOnBotBranch({
+        const { commit: sha } = await commitOnBotBranch({
           worktree: new DatedGit(worktree.dir, opts.date),
           branch: opts.name,
           paths: ["tests_fix.txt"],

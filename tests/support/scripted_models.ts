@@ -17,7 +17,8 @@ export interface ModelScript {
 }
 
 export function isPlannerRequest(req: StandInRequest): boolean {
-  return req.messages[0]?.content.includes("triaging") ?? false;
+  const system = req.messages[0]?.content ?? "";
+  return system.includes("triaging") || system.includes("reviewing a pull request");
 }
 
 export function promptOf(req: StandInRequest): string {
@@ -36,6 +37,8 @@ export function scriptedReply(script: ModelScript) {
     return answer(script.patches[Math.min(n, script.patches.length - 1)], n);
   };
 }
+
+export const DOCS_PLAN = (steps: string) => `VERDICT: UPDATE_DOCS\nREASON: user-visible change.\nPLAN:\n${steps}`;
 
 export const UPDATE_PLAN = (steps: string) =>
   `VERDICT: UPDATE_TESTS\nREASON: the source changed on purpose.\nPLAN:\n${steps}`;

@@ -206,7 +206,7 @@ async function deliver(
 ): Promise<void> {
   const { config } = options;
   const now = options.now?.() ?? new Date();
-  const branch = botBranchName("testsentry", target.baseSha, now);
+  const wantedBranch = botBranchName("testsentry", target.baseSha, now);
   const usage = llmUsage(options.llm);
   const metadata = newMetadata({
     sentry: "testsentry",
@@ -227,22 +227,25 @@ async function deliver(
   });
   const title = `fix(tests): update ${report.failures.length} out-of-date test${report.failures.length > 1 ? "s" : ""}`;
   const body = renderPrBody(report);
-  report.commit = await commitOnBotBranch({
+  const committed = await commitOnBotBranch({
     worktree: worktree.git,
-    branch,
+    branch: wantedBranch,
     paths: report.changedFiles,
     metadata,
     subject: title,
     body: `Failing before:\n${report.failures.map((f) => `- ${f.nodeId}`).join("\n")}\n\nPlan:\n${report.plan ?? ""}`,
     identity: { name: config.authorName, email: config.authorEmail },
   });
+  const branch = committed.branch;
+  report.commit = committed.commit;
   report.branch = branch;
 
   const base = target.pullRequest?.headRef ?? target.baseBranch;
-  if (options.github && base) {
+  const github = options.github;
+  if (github && base) {
     const pr = await keepBranchOnFailure(branch, () =>
       pushAndOpenPullRequest({
-        github: options.github,
+        github,
         worktree: worktree.git,
         branch,
         base,

@@ -1,0 +1,335 @@
+/**
+ * `sentries docs`, as the story it tells:
+ * which change → what changed → which docs → plan → patch → guard → check → deliver → report.
+ */
+import { join } from "node:path";
+import type { Config } from "../../config/load.ts";
+import { SentriesError } from "../../errors.ts";
+import { Git } from "../../git/git.ts";
+import { createWorktree, type Worktree } from "../../git/worktree.ts";
+import { type GitHub, type PullRequestEvent, readPullRequestEvent } from "../../github/mod.ts";
+import type { LlmClient } from "../../llm/mod.ts";
+import { log } from "../../log.ts";
+import { formatProblemsForModel, type PreparedPatch, preparePatch, resolvePolicy } from "../../patch/mod.ts";
+import { writeJobSummary } from "../../delivery/summary.ts";
+import { askModel } from "../ask.ts";
+import { parsePlannerAnswer } from "../prompts_common.ts";
+import { llmUsage, RunState } from "../run_state.ts";
+import type { AttemptReport } from "../tests/report.ts";
+import { resolveChange } from "./change.ts";
+import { checkDocs } from "./checks.ts";
+import { deliverDocs } from "./deliver.ts";
+import { readCodeChange, readDocsAt, renderChange } from "./material.ts";
+import { docsPatcherMessages, docsPlannerMessages } from "./prompts.ts";
+import { type DocsReport, renderDocsJobSummary } from "./report.ts";
+import { renderSections, selectDocSections } from "./select.ts";
+import { mentionedNames, removedNames } from "./surface.ts";
+
+export interface DocSentryOptions {
+  config: Config;
+  dryRun: boolean;
+  llm: LlmClient;
+  github?: GitHub;
+  base?: string;
+  head?: string;
+  eventPath?: string;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+export const DOCS_LABELS = ["ai-generated", "sentries", "sentry-docsentry", "docs-sentry:done"];
+
+function isBotPullRequest(pr: PullRequestEvent): string | undefined {
+  if (/^ai-(doc-updates|test-fixes)\//.test(pr.headRef)) return "it was opened by Sentries itself";
+  if (pr.authorType === "Bot" || /\[bot\]$/.test(pr.author)) return `it was opened by a bot (${pr.author})`;
+  return undefined;
+}
+
+export async function runDocSentry(options: DocSentryOptions): Promise<DocsReport> {
+  const { config, signal } = options;
+  const state = new RunState("docs", signal);
+  const repo = new Git(config.repoPath, signal);
+  if (!(await repo.isRepository())) {
+    throw new SentriesError(`${config.repoPath} is not a git repository`, {
+      hint: "run sentries inside a git checkout, or pass --repo-path",
+      exitCode: 2,
+    });
+  }
+  const eventPath = options.eventPath ?? envOrUndefined("GITHUB_EVENT_PATH");
+  const pullRequest = eventPath ? await readPullRequestEvent(eventPath) : undefined;
+  const range = await state.step("change", "resolving the change", async () =>
+    resolveChange(repo, {
+      base: options.base,
+      head: options.head,
+      pullRequest,
+      currentBranch: await repo.currentBranch(),
+    }));
+  const report = emptyReport(options, range.baseSha, range.headSha, range.headRef, pullRequest?.number);
+  const done = async () => {
+    report.llm = llmUsage(options.llm);
+    report.timings = state.timings;
+    report.totalMs = state.totalMs();
+    await writeJobSummary(renderDocsJobSummary(report));
+    return report;
+  };
+
+  const skip = pullRequest ? isBotPullRequest(pullRequest) : undefined;
+  if (skip) return finish(report, "skipped", 0, `Skipped pull request #${pullRequest?.number}: ${skip}.`), done();
+
+  const policy = resolvePolicy("docs", config.guards.docs);
+  const code = await state.step("diff", "reading the code change", () => readCodeChange(repo, range, policy.allow));
+  report.changedCodeFiles = code.codePaths;
+  report.surface = code.surface;
+  if (code.paths.length === 0) return finish(report, "skipped", 0, "The change is empty: nothing to document."), done();
+  if (code.codePaths.length === 0) {
+    return finish(
+      report,
+      "skipped",
+      0,
+      "The change touches only docs, lock, generated or vendored files: nothing to do.",
+    ),
+      done();
+  }
+
+  const docs = await readDocsAt(repo, range.headSha, policy.allow);
+  if (docs.length === 0) {
+    return finish(
+      report,
+      "no_docs",
+      0,
+      `No documentation files (${policy.allow.join(", ")}) exist: nothing to update.`,
+    ),
+      done();
+  }
+  const budget = config.contextTokens;
+  const change = renderChange(code, Math.floor(budget * 0.35));
+  const selection = selectDocSections(docs, mentionedNames(code.surface), Math.floor(budget * 0.3));
+  report.docsConsidered = selection.ranked;
+  const sectionsText = renderSections(selection.sections);
+
+  const planReply = await state.step(
+    "plan",
+    `asking ${config.modelPlan}`,
+    () =>
+      askModel(options.llm, config.modelPlan, docsPlannerMessages(change.text, sectionsText, pullRequest?.title), {
+        purpose: "plan",
+        numPredict: 600,
+        signal,
+      }),
+  );
+  const plan = parsePlannerAnswer(planReply.content, "UPDATE");
+  report.reason = plan.reason;
+  report.plan = plan.plan;
+  if (plan.verdict !== "update") {
+    if (options.github && pullRequest && !options.dryRun) {
+      await options.github.ensureLabels([{ name: "docs-sentry:noop" }]);
+      await options.github.addLabels(pullRequest.number, ["docs-sentry:noop"]);
+    }
+    return finish(
+      report,
+      "no_changes",
+      0,
+      `No docs change needed: ${plan.reason || "the planner answered NO_CHANGES"}.`,
+    ),
+      done();
+  }
+
+  const worktree = await state.step(
+    "isolate",
+    `temporary worktree at ${range.headSha.slice(0, 7)}`,
+    () => createWorktree(repo, range.headSha, signal),
+  );
+  try {
+    const fix = await patchDocs(options, state, worktree, {
+      plan: plan.plan,
+      changeText: change.text,
+      sectionsText,
+      docs: selection.ranked.filter((d) => d.mentions > 0).map((d) => d.path),
+      removed: removedNames(code.surface),
+    }, report);
+    if (!fix) return done();
+    report.diff = fix.diff;
+    report.changedFiles = fix.changes.map((c) => c.path);
+    report.linesAdded = fix.linesAdded;
+    report.linesRemoved = fix.linesRemoved;
+    if (options.dryRun) {
+      finish(report, "updated", 0, "Found a checked docs-only update (dry run: no branch, commit or PR created).");
+      return done();
+    }
+    await state.step(
+      "deliver",
+      "committing on a new branch",
+      () => deliverDocs({ options, state, worktree, range, report, fix }),
+    );
+  } finally {
+    await worktree.remove();
+  }
+  return done();
+}
+
+interface DocsPatchInput {
+  plan: string;
+  changeText: string;
+  sectionsText: string;
+  docs: string[];
+  removed: string[];
+}
+
+async function patchDocs(
+  options: DocSentryOptions,
+  state: RunState,
+  worktree: Worktree,
+  input: DocsPatchInput,
+  report: DocsReport,
+): Promise<Extract<PreparedPatch, { kind: "ok" }> | undefined> {
+  const { config } = options;
+  const policy = resolvePolicy("docs", config.guards.docs);
+  const files = await docFilesToEdit(worktree.dir, input.plan, input.docs, Math.floor(config.contextTokens * 0.3));
+  const attempts: AttemptReport[] = [];
+  report.attempts = attempts;
+  const seen = new Set<string>();
+  let feedback: string | undefined;
+  for (let n = 1; n <= config.maxAttempts; n++) {
+    const messages = docsPatcherMessages(
+      config.editFormat,
+      { allow: policy.allow, maxFiles: policy.maxFiles, maxLines: policy.maxChangedLines },
+      { plan: input.plan, changeText: input.changeText, files, sectionsText: input.sectionsText, feedback },
+    );
+    const reply = await state.step(
+      "patch",
+      `attempt ${n}/${config.maxAttempts}: asking ${config.modelPatch}`,
+      () =>
+        askModel(options.llm, config.modelPatch, messages, {
+          purpose: "patch",
+          numPredict: 2048,
+          signal: options.signal,
+        }),
+    );
+    if (seen.has(reply.content)) {
+      attempts.push({ attempt: n, result: "repeated" });
+      finish(report, "not_updated", 1, "The patcher gave the same answer twice; stopped early without an update.");
+      return undefined;
+    }
+    seen.add(reply.content);
+    const prepared = await state.step(
+      "guard",
+      "checking the patch against the guardrails",
+      () => preparePatch(reply.content, { repoRoot: worktree.dir, policy, format: config.editFormat }),
+    );
+    if (prepared.kind === "no_changes") {
+      feedback = "You answered NO_CHANGES, but the plan says the docs must change. Write the change.";
+      attempts.push({ attempt: n, result: "no_changes", feedback });
+      continue;
+    }
+    if (prepared.kind === "rejected") {
+      feedback = formatProblemsForModel(prepared.problems);
+      attempts.push({ attempt: n, result: "rejected", problems: prepared.problems, feedback });
+      log.info(`  patch refused: ${prepared.problems.map((p) => p.message).join("; ")}`);
+      continue;
+    }
+    const problems = await state.step(
+      "check",
+      "checking links, anchors, Markdown and openapi.yaml",
+      () =>
+        Promise.resolve(checkDocs({
+          changes: prepared.changes,
+          readFile: (path) => readAfter(worktree.dir, prepared.changes, path),
+          removedNames: input.removed,
+        })),
+    );
+    if (problems.length > 0) {
+      feedback = formatProblemsForModel(problems);
+      attempts.push({ attempt: n, result: "rejected", problems, feedback, diff: prepared.diff });
+      log.info(`  docs check failed: ${problems.map((p) => p.message).join("; ")}`);
+      continue;
+    }
+    attempts.push({ attempt: n, result: "applied_and_passed", diff: prepared.diff });
+    return prepared;
+  }
+  finish(
+    report,
+    "not_updated",
+    1,
+    `No acceptable docs patch after ${config.maxAttempts} attempts; nothing was changed.`,
+  );
+  return undefined;
+}
+
+/** A repo-relative file as it would be after the change; "" for an existing folder. */
+function readAfter(dir: string, changes: Array<{ path: string; newContent: string | null }>, path: string) {
+  const changed = changes.find((c) => c.path === path);
+  if (changed) return changed.newContent ?? undefined;
+  try {
+    const info = Deno.statSync(join(dir, path));
+    return info.isDirectory ? "" : Deno.readTextFileSync(join(dir, path));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The doc files the plan names, then the most relevant ones, whole, within a budget. */
+async function docFilesToEdit(dir: string, plan: string, ranked: string[], budget: number) {
+  const named = ranked.filter((p) => plan.includes(p));
+  const inPlan = [...plan.matchAll(/([\w./-]+\.(?:md|ya?ml))/g)].map((m) => m[1]);
+  const order = [...new Set([...inPlan, ...named, ...ranked])];
+  const files: Array<{ path: string; content: string }> = [];
+  let used = 0;
+  for (const path of order) {
+    let content: string;
+    try {
+      content = await Deno.readTextFile(join(dir, path));
+    } catch {
+      continue; // a new file the plan wants to create
+    }
+    const cost = Math.ceil(content.length / 4);
+    if (used + cost > budget) continue;
+    used += cost;
+    files.push({ path, content });
+    if (files.length >= 5) break;
+  }
+  return files;
+}
+
+function finish(report: DocsReport, outcome: DocsReport["outcome"], exitCode: number, message: string): void {
+  report.outcome = outcome;
+  report.exitCode = exitCode;
+  report.message = message;
+}
+
+function emptyReport(
+  options: DocSentryOptions,
+  baseSha: string,
+  headSha: string,
+  headRef: string | undefined,
+  sourcePr: number | undefined,
+): DocsReport {
+  return {
+    outcome: "not_updated",
+    exitCode: 1,
+    dryRun: options.dryRun,
+    baseSha,
+    headSha,
+    headRef,
+    sourcePr,
+    changedCodeFiles: [],
+    surface: [],
+    docsConsidered: [],
+    attempts: [],
+    changedFiles: [],
+    linesAdded: 0,
+    linesRemoved: 0,
+    closedPullRequests: [],
+    message: "",
+    llm: { calls: 0, promptTokens: 0, completionTokens: 0, estimatedPromptTokens: 0, ms: 0 },
+    timings: [],
+    totalMs: 0,
+  };
+}
+
+function envOrUndefined(name: string): string | undefined {
+  try {
+    return Deno.env.get(name) || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,118 @@
+/** What a `sentries docs` run did, for people, machines, PRs and job summaries. */
+import type { AttemptReport, StepTiming } from "../tests/report.ts";
+import type { SurfaceChange } from "./surface.ts";
+
+export type DocsOutcome =
+  | "updated" // a checked docs patch was committed (or shown, with --dry-run), or posted on a fork PR
+  | "unchanged" // the open bot PR already carries this exact patch
+  | "no_changes" // the planner found nothing the docs must say
+  | "no_docs" // the repository has no allowlisted docs
+  | "skipped" // a PR by a bot or by Sentries, a docs-only PR, or an empty diff
+  | "not_updated"; // no attempt produced an acceptable patch
+
+export interface DocsReport {
+  outcome: DocsOutcome;
+  exitCode: number;
+  dryRun: boolean;
+  baseSha: string;
+  headSha: string;
+  headRef?: string;
+  sourcePr?: number;
+  changedCodeFiles: string[];
+  surface: SurfaceChange[];
+  docsConsidered: Array<{ path: string; mentions: number }>;
+  reason?: string;
+  plan?: string;
+  attempts: AttemptReport[];
+  diff?: string;
+  changedFiles: string[];
+  linesAdded: number;
+  linesRemoved: number;
+  branch?: string;
+  commit?: string;
+  pullRequest?: { number: number; url: string; action: "created" | "updated" | "unchanged" };
+  closedPullRequests: number[];
+  forkComment?: { url: string };
+  prPreview?: { title: string; body: string };
+  message: string;
+  llm: { calls: number; promptTokens: number; completionTokens: number; estimatedPromptTokens: number; ms: number };
+  timings: StepTiming[];
+  totalMs: number;
+}
+
+const TITLE: Record<DocsOutcome, string> = {
+  updated: "Docs updated",
+  unchanged: "Already proposed",
+  no_changes: "No docs change needed",
+  no_docs: "No docs",
+  skipped: "Skipped",
+  not_updated: "Not updated",
+};
+
+export function renderDocsHuman(r: DocsReport): string {
+  const out = [`DocSentry: ${TITLE[r.outcome]}${r.dryRun ? " (dry run)" : ""}`, `  ${r.message}`];
+  out.push(`  change: ${r.baseSha.slice(0, 7)}..${r.headSha.slice(0, 7)}${r.sourcePr ? ` (PR #${r.sourcePr})` : ""}`);
+  for (const s of r.surface.slice(0, 12)) {
+    out.push(`  • ${s.kind.replace("_", " ")}: ${s.detail ?? [s.old, s.new].filter(Boolean).join(" → ")}`);
+  }
+  if (r.docsConsidered.length) {
+    out.push(`  docs: ${r.docsConsidered.slice(0, 6).map((d) => `${d.path} (${d.mentions})`).join(", ")}`);
+  }
+  if (r.reason) out.push(`  planner: ${r.reason}`);
+  for (const a of r.attempts) {
+    const why = a.problems?.length ? `: ${a.problems.map((p) => p.message).join("; ").slice(0, 200)}` : "";
+    out.push(`  attempt ${a.attempt}: ${a.result.replaceAll("_", " ")}${why}`);
+  }
+  if (r.changedFiles.length) out.push(`  changed: ${r.changedFiles.join(", ")} (+${r.linesAdded} −${r.linesRemoved})`);
+  if (r.diff && (r.dryRun || r.prPreview)) out.push("", r.diff.trimEnd(), "");
+  if (r.branch) out.push(`  branch: ${r.branch}${r.commit ? ` (${r.commit.slice(0, 7)})` : ""}`);
+  if (r.pullRequest) out.push(`  pull request (${r.pullRequest.action}): ${r.pullRequest.url}`);
+  if (r.closedPullRequests.length) {
+    out.push(`  closed superseded: ${r.closedPullRequests.map((n) => `#${n}`).join(", ")}`);
+  }
+  if (r.forkComment) out.push(`  suggested patch posted as a comment: ${r.forkComment.url}`);
+  out.push(
+    `  model: ${r.llm.calls} calls, ${r.llm.promptTokens || r.llm.estimatedPromptTokens} prompt tokens; total ${
+      (r.totalMs / 1000).toFixed(1)
+    } s`,
+  );
+  return out.join("\n") + "\n";
+}
+
+export function renderDocsPrBody(r: DocsReport): string {
+  const surface = r.surface.map((s) =>
+    `- ${s.kind.replace("_", " ")}: ${s.detail ?? [s.old, s.new].filter(Boolean).map((n) => `\`${n}\``).join(" → ")}`
+  ).join("\n");
+  return [
+    `## DocSentry: docs-only update`,
+    ``,
+    r.sourcePr
+      ? `Keeps the docs in step with #${r.sourcePr}.`
+      : `Keeps the docs in step with ${r.baseSha.slice(0, 7)}..${r.headSha.slice(0, 7)}.`,
+    ``,
+    `### What changed in the code`,
+    ``,
+    surface || "_(no public names changed)_",
+    ``,
+    `### Plan`,
+    ``,
+    r.plan ?? "",
+    ``,
+    `Changed: ${
+      r.changedFiles.map((f) => `\`${f}\``).join(", ")
+    } (+${r.linesAdded} −${r.linesRemoved}). Only documentation ` +
+    `files can change; links, anchors and openapi.yaml were checked.`,
+    ``,
+    `<details><summary>Diff</summary>\n\n\`\`\`diff\n${r.diff ?? ""}\n\`\`\`\n</details>`,
+    ``,
+    `_Proposed by Sentries with local models. Review it like any contribution._`,
+  ].join("\n");
+}
+
+export function renderDocsJobSummary(r: DocsReport): string {
+  const lines = [`### DocSentry: ${TITLE[r.outcome]}`, "", r.message, ""];
+  if (r.pullRequest) lines.push(`Pull request: ${r.pullRequest.url}`, "");
+  else if (r.branch) lines.push(`Branch: \`${r.branch}\``, "");
+  lines.push(`Model calls: ${r.llm.calls}; total time ${(r.totalMs / 1000).toFixed(1)} s.`);
+  return lines.join("\n");
+}

@@ -2,7 +2,8 @@
  * Groups the evidence by branch name (local copy, copy on origin, pull
  * requests) and turns it into the rows and counts `status` shows. Pure.
  */
-import { ageInDays, KEEP_LABEL } from "./proof.ts";
+import { orphanCleanupBranch } from "./orphan_names.ts";
+import { ageInDays, KEEP_LABEL, sentryForBranch } from "./proof.ts";
 import type {
   BranchEvidence,
   ForeignCommits,
@@ -51,7 +52,7 @@ export function buildLineages(inventory: Inventory): Lineage[] {
     const pulls = inventory.pulls.filter((p) => p.headRef === branch).sort((a, b) => a.number - b.number);
     return {
       branch,
-      sentry: copies[0]?.sentry,
+      sentry: copies[0]?.sentry ?? sentryForBranch(branch),
       local,
       remote,
       pulls,
@@ -86,6 +87,7 @@ function branchItem(lineage: Lineage, copy: BranchEvidence, now: Date): StatusIt
 
 function pullItem(lineage: Lineage, pr: PullEvidence, now: Date): StatusItem {
   const byBranch = lineage.local?.proof !== undefined || lineage.remote?.proof !== undefined;
+  const verified = isPullVerified(lineage, pr);
   return {
     kind: "pr",
     name: `#${pr.number}`,
@@ -97,7 +99,7 @@ function pullItem(lineage: Lineage, pr: PullEvidence, now: Date): StatusItem {
     ageDays: ageInDays(lineage.createdAt, now),
     ageSource: lineage.ageSource,
     state: pr.state,
-    verified: byBranch || pr.labelAndMarker,
+    verified,
     proof: byBranch ? "branch" : pr.labelAndMarker ? "label+marker" : undefined,
     foreignCommits: lineage.foreign,
     keep: pr.labels.includes(KEEP_LABEL),
@@ -111,7 +113,8 @@ export function isPullVerified(lineage: Lineage, pr: PullEvidence): boolean {
 
 export interface StatusReport {
   items: StatusItem[];
-  orphans: Array<OrphanEvidence & { ageDays?: number }>;
+  /** `proposedOn`: the cleanup branch that removes the file, when one exists already. */
+  orphans: Array<OrphanEvidence & { ageDays?: number; proposedOn?: string }>;
   summary: {
     branches: number;
     localBranches: number;
@@ -138,7 +141,11 @@ export function statusReport(inventory: Inventory, now: Date): StatusReport {
   const pulls = items.filter((i) => i.kind === "pr");
   return {
     items,
-    orphans: inventory.orphans.map((o) => ({ ...o, ageDays: ageInDays(o.createdAt, now) })),
+    orphans: inventory.orphans.map((o) => {
+      const cleanupBranch = orphanCleanupBranch(o);
+      const proposed = inventory.context.existingBranches.includes(cleanupBranch);
+      return { ...o, ageDays: ageInDays(o.createdAt, now), proposedOn: proposed ? cleanupBranch : undefined };
+    }),
     summary: {
       branches: branches.length,
       localBranches: branches.filter((b) => b.location === "local").length,

@@ -7,7 +7,8 @@
  * newer than the age limit; unverified branches and branches with others'
  * commits only with the flags that lift those rules.
  */
-import { BRANCH_PREFIXES, METADATA_FILE } from "../delivery/metadata.ts";
+import { METADATA_FILE } from "../delivery/metadata.ts";
+import { orphanCleanupBranch } from "./orphan_names.ts";
 import { buildLineages, isPullVerified } from "./lineage.ts";
 import { ABANDONED_SUFFIX, ageInDays, KEEP_LABEL } from "./proof.ts";
 import type {
@@ -24,6 +25,10 @@ import type {
 } from "./types.ts";
 
 const DAY_MS = 86_400_000;
+
+function days(n: number): string {
+  return n === 1 ? "1 day" : `${n} days`;
+}
 
 /** Older than the limit, to the millisecond; undefined when the age is not known. */
 function oldEnough(createdAt: string | undefined, maxAgeDays: number, now: Date): boolean | undefined {
@@ -78,7 +83,7 @@ function planPull(lineage: Lineage, pr: PullEvidence, ageDays: number, opts: Cle
           `the branch ${foreignReason(copies)}, so it is not deleted. The bot no longer manages it; close it or ` +
           `take it over. Add the \`${KEEP_LABEL}\` label to keep a Sentries pull request as it is.`,
       },
-      reason: `${ageDays} days old, but its branch ${foreignReason(copies)}`,
+      reason: `${days(ageDays)} old, but its branch ${foreignReason(copies)}`,
     });
     return;
   }
@@ -87,11 +92,11 @@ function planPull(lineage: Lineage, pr: PullEvidence, ageDays: number, opts: Cle
       kind: "close-pr",
       number: pr.number,
       branch: lineage.branch,
-      comment: `Closed by \`sentries cleanup\`: this Sentries pull request is ${ageDays} days old, older than the ` +
+      comment: `Closed by \`sentries cleanup\`: this Sentries pull request is ${days(ageDays)} old, older than the ` +
         `${opts.maxAgeDays}-day limit, and its branch \`${lineage.branch}\` is removed with it. ` +
         `Add the \`${KEEP_LABEL}\` label to keep a Sentries pull request.`,
     },
-    reason: `${ageDays} days old, older than ${opts.maxAgeDays} days`,
+    reason: `${days(ageDays)} old, older than ${days(opts.maxAgeDays)}`,
     override: !verified ? "include-unverified" : lineage.foreign !== "none" ? "include-foreign-commits" : undefined,
   });
 }
@@ -122,7 +127,7 @@ function planBranch(
       branch: copy.name,
       sha: copy.sha,
     },
-    reason: `${ageDays} days old, older than ${opts.maxAgeDays} days`,
+    reason: `${days(ageDays)} old, older than ${days(opts.maxAgeDays)}`,
     override: !copy.proof ? "include-unverified" : copy.foreign !== "none" ? "include-foreign-commits" : undefined,
   };
   (copy.location === "local" ? out.local : out.remote).push(planned);
@@ -141,19 +146,13 @@ function planLineage(lineage: Lineage, opts: CleanupOptions, context: RepoContex
   if (old !== true) {
     const reason = old === undefined
       ? "age unknown"
-      : `${ageDays} days old (by ${lineage.ageSource}), not older than ${opts.maxAgeDays} days`;
+      : `${days(ageDays)} old (by ${lineage.ageSource}), not older than ${days(opts.maxAgeDays)}`;
     for (const artifact of names) out.skipped.push({ artifact, reason });
     return;
   }
   for (const pr of lineage.pulls) if (pr.state === "open") planPull(lineage, pr, ageDays, opts, out);
   if (lineage.remote) planBranch(lineage.remote, ageDays, opts, context, out);
   if (lineage.local) planBranch(lineage.local, ageDays, opts, context, out);
-}
-
-/** `ai-test-fixes/cleanup-metadata-main-1a2b3c4`: one name per branch and file, so reruns find it. */
-export function orphanCleanupBranch(orphan: OrphanEvidence): string {
-  const slug = orphan.branch.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "");
-  return `${BRANCH_PREFIXES[orphan.sentry]}cleanup-metadata-${slug}-${orphan.blob.slice(0, 7)}`;
 }
 
 function planOrphan(
@@ -168,7 +167,7 @@ function planOrphan(
   if (!orphan.metadata) return skip("the file is not the bot's metadata (it does not parse as such)");
   const old = oldEnough(orphan.createdAt, opts.maxAgeDays, now);
   const ageDays = ageInDays(orphan.createdAt, now) ?? 0;
-  if (!old) return skip(`${ageDays} days old, not older than ${opts.maxAgeDays} days`);
+  if (!old) return skip(`${days(ageDays)} old, not older than ${days(opts.maxAgeDays)}`);
   const onDefault = inventory.orphans.find((o) => o.isDefaultBranch && o.blob === orphan.blob);
   if (onDefault && onDefault !== orphan) {
     return skip(`the same file is on ${onDefault.branch}; removing it there covers this branch`);
@@ -186,7 +185,10 @@ function planOrphan(
       openPr,
       key: `cleanup-metadata-${orphan.blob}`,
     },
-    reason: `left on ${orphan.branch} by a merge ${ageDays} days ago; removed by a commit on ${newBranch}` +
+    reason:
+      `left on ${orphan.branch} by a bot branch merged into it (created ${
+        days(ageDays)
+      } ago); removed by a commit on ${newBranch}` +
       (openPr ? ` and a pull request into ${orphan.branch}` : " (a local branch: no token or not on origin)"),
   });
 }

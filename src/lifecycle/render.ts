@@ -43,8 +43,11 @@ export function renderStatus(report: StatusReport): string {
         o.locations.join("+"),
         o.sentry,
         age(o.ageDays),
-        [o.isDefaultBranch ? "default branch" : "", o.metadata ? "" : "not the bot's format"].filter((s) => s)
-          .join("; "),
+        [
+          o.isDefaultBranch ? "default branch" : "",
+          o.metadata ? "" : "not the bot's format",
+          o.proposedOn ? `removal proposed on ${o.proposedOn}` : "",
+        ].filter((s) => s).join("; "),
       ]),
     ));
   }

@@ -13,20 +13,24 @@ export interface Fence {
   closed: boolean;
 }
 
-const OPENING = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+const OPENING = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 
 export function findFences(lines: readonly string[]): Fence[] {
   const fences: Fence[] = [];
   let i = 0;
   while (i < lines.length) {
     const open = OPENING.exec(lines[i]);
-    if (!open || (open[1][0] === "`" && open[2].includes("`"))) {
+    if (!open || (open[2][0] === "`" && open[3].includes("`"))) {
       i++;
       continue;
     }
-    const marker = open[1];
-    const closing = new RegExp(`^ {0,3}${marker[0] === "`" ? "`" : "~"}{${marker.length},}\\s*$`);
-    const nestedOpening = new RegExp(`^ {0,3}${marker[0] === "`" ? "`" : "~"}{${marker.length},}\\s*\\S`);
+    // Closing (and nested) fences must be indented like the opening one: a diff context line
+    // " ```" of a Markdown file is content, not the end of the block.
+    const indent = open[1];
+    const marker = open[2];
+    const char = marker[0] === "`" ? "`" : "~";
+    const closing = new RegExp(`^${indent}${char}{${marker.length},}\\s*$`);
+    const nestedOpening = new RegExp(`^${indent}${char}{${marker.length},}\\s*\\S`);
     const body: string[] = [];
     let depth = 0;
     let closed = false;
@@ -43,7 +47,7 @@ export function findFences(lines: readonly string[]): Fence[] {
       }
       body.push(lines[j]);
     }
-    fences.push({ info: open[2].trim(), lines: body, start: i, closed });
+    fences.push({ info: open[3].trim(), lines: body, start: i, closed });
     i = j + 1;
   }
   return fences;

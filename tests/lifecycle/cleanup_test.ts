@@ -108,8 +108,9 @@ Deno.test("cleanup: removes only old, verified bot artifacts; keeps everything a
     assert.match(author, /Sentries-Sentry: testsentry/);
 
     // A second run finds nothing more to remove (the cleanup branch is new, the rest is protected).
-    const again = planCleanup(await takeInventory({ git: world.git, github, bot: BOT }), DEFAULTS, new Date());
-    assert.deepEqual(again.actions, []);
+    const after = await takeInventory({ git: world.git, github, bot: BOT });
+    assert.deepEqual(planCleanup(after, DEFAULTS, new Date()).actions, []);
+    assert.equal(statusReport(after, new Date()).orphans[0]?.proposedOn, cleanupPr.headRef);
   } finally {
     await gh.close();
     await world.cleanup();
@@ -133,15 +134,18 @@ Deno.test("cleanup: the flags that lift safety rules are needed, and shown in th
         .sort();
 
     // Without a token the sentries:keep label cannot be seen, so the "kept" branch is an ordinary old one here.
-    assert.deepEqual(targets({}), [
-      `local ${B.kept}`,
-      `local ${B.merged}`,
-      `local ${B.old}`,
-      `local ${B.trailers}`,
-      `remote ${B.kept}`,
-      `remote ${B.merged}`,
-      `remote ${B.old}`,
-    ].sort());
+    assert.deepEqual(
+      targets({}),
+      [
+        `local ${B.kept}`,
+        `local ${B.merged}`,
+        `local ${B.old}`,
+        `local ${B.trailers}`,
+        `remote ${B.kept}`,
+        `remote ${B.merged}`,
+        `remote ${B.old}`,
+      ].sort(),
+    );
     const withForeign = targets({ includeForeignCommits: true });
     assert.ok(withForeign.includes(`remote ${B.human} [include-foreign-commits]`));
     assert.ok(!withForeign.includes(`local ${B.current}`), "never the current branch, whatever the flags");

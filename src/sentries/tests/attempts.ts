@@ -34,6 +34,7 @@ export interface AttemptInput {
   testFiles: string[];
   state: RunState;
   signal?: AbortSignal;
+  verifyScope?: "auto" | "full";
 }
 
 export interface VerifiedFix {
@@ -144,6 +145,7 @@ export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsO
           input.pytest,
           { run: input.discovery.run, failures: input.discovery.confirmed },
           changedPaths,
+          input.verifyScope,
         ),
     );
     if (verification.ok) {

@@ -29,6 +29,14 @@ export interface TestSentryOptions {
   github?: GitHub;
   signal?: AbortSignal;
   now?: () => Date;
+  /**
+   * Strategy seams for the benchmark's naive baseline (whole files as context, full-suite
+   * re-runs); the CLI always uses the defaults.
+   */
+  strategy?: {
+    buildContext?: typeof buildTestContext;
+    verifyScope?: "auto" | "full";
+  };
 }
 
 export const TESTS_LABELS = ["ai-generated", "sentries", "sentry-testsentry", "tests-sentry:done"];
@@ -124,7 +132,10 @@ async function runInWorktree(
   const context = await state.step(
     "context",
     "collecting code, errors and recent changes",
-    () => buildTestContext(worktree.dir, discovery.confirmed, { tokenBudget: contextBudget(config) }),
+    () =>
+      (options.strategy?.buildContext ?? buildTestContext)(worktree.dir, discovery.confirmed, {
+        tokenBudget: contextBudget(config),
+      }),
   );
   log.debug(`context: ${context.estimatedTokens} tokens, ${context.sections.length} sections`);
 
@@ -161,6 +172,7 @@ async function runInWorktree(
     testFiles: context.testFiles,
     state,
     signal: options.signal,
+    verifyScope: options.strategy?.verifyScope ?? "auto",
   });
   report.attempts = outcome.attempts;
   if (!outcome.fix) {

@@ -52,8 +52,9 @@ export async function verifyFix(
   pytest: PytestConfig,
   original: { run: PytestRun; failures: TestFailure[] },
   changedPaths: string[],
+  scopeRule: "auto" | "full" = "auto",
 ): Promise<Verification> {
-  const scope = chooseScope(changedPaths);
+  const scope = scopeRule === "full" ? "full" : chooseScope(changedPaths);
   const runs: PytestRun[] = [];
   const failingIds = selectionOf(original.failures);
   const failingFiles = new Set(original.failures.map((f) => f.file || fileOf(f.nodeId)));

@@ -150,6 +150,14 @@ export const APPLY_CASES: CorpusCase[] = [
     expect: { kind: "ok", files: { "tests/test_cart.py": CART_BOTH } },
   },
   {
+    name: "Markdown diff whose context lines are code fences",
+    sentry: "docs",
+    files: { "docs/install.md": "# Install\n\n```sh\npip install shop\n```\n\nDone.\n" },
+    answer:
+      `${F}diff\n--- a/docs/install.md\n+++ b/docs/install.md\n@@ -3,5 +3,5 @@\n ${F}sh\n-pip install shop\n+pip install shop==2.0\n ${F}\n \n Done.\n${F}\n`,
+    expect: { kind: "ok", files: { "docs/install.md": "# Install\n\n```sh\npip install shop==2.0\n```\n\nDone.\n" } },
+  },
+  {
     name: "removed line that is not in the file (never fuzzed away)",
     answer:
       `${FIX_HEADER}\n@@ -12,3 +12,3 @@\n def test_total():\n     cart = make_cart()\n-    assert cart.total() == 5\n+    assert cart.total() == 3\n`,

@@ -68,6 +68,12 @@ function planPull(lineage: Lineage, pr: PullEvidence, ageDays: number, opts: Cle
     return;
   }
   const copies = [lineage.remote, lineage.local].filter((c): c is BranchEvidence => c !== undefined);
+  const unread = copies.find((c) => !c.available);
+  if (unread) {
+    // Who committed to the branch is unknown: neither close nor mark the PR on a guess.
+    out.skipped.push({ artifact, reason: `its branch's ${unread.note ?? "tip is not in this clone"}` });
+    return;
+  }
   if (lineage.foreign !== "none" && !opts.includeForeignCommits) {
     if (pr.title.endsWith(ABANDONED_SUFFIX)) {
       out.skipped.push({ artifact, reason: `already marked abandoned; its branch ${foreignReason(copies)}` });

@@ -58,6 +58,9 @@ export function recordingConsole(options: { interactive?: boolean; answers?: boo
   const questions: string[] = [];
   const answers = [...(options.answers ?? [])];
   const interactive = options.interactive ?? false;
+  // A clock that jumps a second per reading, so every progress update is drawn.
+  let tick = 0;
+  const now = () => (tick += 1000);
   return {
     stdout,
     stderr,
@@ -70,7 +73,7 @@ export function recordingConsole(options: { interactive?: boolean; answers?: boo
       questions.push(q);
       return answers.shift() ?? false;
     },
-    liveLines: () => new LiveLines({ interactive, write: (t) => stderr.push(t), plainEveryMs: 0 }),
+    liveLines: () => new LiveLines({ interactive, write: (t) => stderr.push(t), now }),
     text: () => stdout.join(""),
   };
 }

@@ -3,4 +3,12 @@ export { DEFAULT_PYTEST_TIMEOUT_MS, type PytestConfig, type PytestRun, runPytest
 export { classifyRerun, discoverFailures, type Discovery, rerunFailures, selectionOf } from "./discover.ts";
 export { type FailureKind, type TestFailure } from "./results.ts";
 export { AUTO_PYTEST_COMMANDS, PytestNotInstalledError } from "./command.ts";
-export { compareRuns, isTestModule, moduleOf, planRetest, type RetestPlan, type RunComparison } from "./verify.ts";
+export {
+  compareRuns,
+  isTestModule,
+  lostTests,
+  moduleOf,
+  planRetest,
+  type RetestPlan,
+  type RunComparison,
+} from "./verify.ts";

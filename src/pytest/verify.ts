@@ -59,19 +59,42 @@ export function compareRuns(before: PytestRun, after: PytestRun, plan: RetestPla
   const collectionErrorsBefore = new Set(
     before.failures.filter((f) => f.kind === "collection_error").map((f) => f.nodeId),
   );
-  const lost = before.collected.filter((id) =>
-    inScope(id) && !collectionErrorsBefore.has(id) && !collectedAfter.has(id)
-  );
+  // A module that failed to collect hid its tests: their failures now are the same problem, not new ones.
+  const wasFailing = (f: TestFailure) => failedBefore.has(f.nodeId) || collectionErrorsBefore.has(moduleOf(f.nodeId));
   const fixed = [...failedBefore.values()].filter((f) =>
     !failingAfter.has(f.nodeId) &&
     (f.kind === "collection_error" ? modulesCollectedAfter.has(f.file) : collectedAfter.has(f.nodeId))
   ).map((f) => f.nodeId);
   return {
-    stillFailing: after.failures.filter((f) => failedBefore.has(f.nodeId)),
-    newFailures: after.failures.filter((f) => !failedBefore.has(f.nodeId)),
+    stillFailing: after.failures.filter(wasFailing),
+    newFailures: after.failures.filter((f) => !wasFailing(f)),
     fixed,
-    lost,
+    lost: lostTests(before.collected.filter((id) => inScope(id) && !collectionErrorsBefore.has(id)), after.collected),
   };
+}
+
+/**
+ * Tests collected before and gone after. Parametrized cases are compared by count per test
+ * function, since a fix may rightly change parameter values (and so the case ids).
+ */
+export function lostTests(before: string[], after: string[]): string[] {
+  const after_ = new Set(after);
+  const countBy = (ids: string[]) => {
+    const counts = new Map<string, string[]>();
+    for (const id of ids) {
+      const base = id.replace(/\[.*\]$/, "");
+      counts.set(base, [...(counts.get(base) ?? []), id]);
+    }
+    return counts;
+  };
+  const now = countBy(after);
+  const lost: string[] = [];
+  for (const [base, ids] of countBy(before)) {
+    const left = now.get(base)?.length ?? 0;
+    if (left >= ids.length) continue;
+    lost.push(...ids.filter((id) => !after_.has(id)).slice(0, ids.length - left));
+  }
+  return lost.sort(compareText);
 }
 
 /** The module part of a node id: `tests/test_a.py::T::test_x` → tests/test_a.py. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type PytestRun, type TestFailure } from "../../src/pytest/mod.ts";
-import { compareRuns, planRetest } from "../../src/pytest/verify.ts";
+import { compareRuns, lostTests, planRetest } from "../../src/pytest/verify.ts";
 
 function failure(nodeId: string, kind: TestFailure["kind"] = "failed"): TestFailure {
   return { nodeId, file: nodeId.split("::")[0], kind, message: "m", traceback: "t" };
@@ -65,4 +65,11 @@ Deno.test("compareRuns: fixed, still failing, new failures and lost tests within
     "tests/test_a.py::test_z",
     "tests/test_c.py::t",
   ]);
+});
+
+Deno.test("lostTests: parametrized cases compare by count, so changed parameter values are not lost tests", () => {
+  const before = ["tests/t.py::test_p[1-2]", "tests/t.py::test_p[2-3]", "tests/t.py::test_q"];
+  assert.deepEqual(lostTests(before, ["tests/t.py::test_p[1-3]", "tests/t.py::test_p[2-4]", "tests/t.py::test_q"]), []);
+  assert.deepEqual(lostTests(before, ["tests/t.py::test_p[1-2]", "tests/t.py::test_q"]), ["tests/t.py::test_p[2-3]"]);
+  assert.deepEqual(lostTests(before, ["tests/t.py::test_p[1-2]", "tests/t.py::test_p[2-3]"]), ["tests/t.py::test_q"]);
 });

@@ -1,15 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { parseCompileArgs, parseExtraNet, PROJECT_ROOT, writeChecksums } from "../../scripts/compile.ts";
 import {
   checkDenortDownloadable,
   CompileError,
   explainCompileFailure,
-  parseCompileArgs,
-  parseExtraNet,
-  PROJECT_ROOT,
   runtimeTargetOf,
-  writeChecksums,
-} from "../../scripts/compile.ts";
+} from "../../scripts/compile_denort.ts";
 import { VERSION } from "../../src/version.ts";
 
 Deno.test("deno.json's version equals src/version.ts, and the compile task runs scripts/compile.ts", async () => {

@@ -41,8 +41,9 @@ export async function runSetup(request: SetupRequest, deps: SetupDeps): Promise<
     explainPending(run);
     return { exitCode: EXIT_FAILURE, run };
   }
-  printNextSteps(run);
-  return { exitCode: run.failed() ? EXIT_FAILURE : EXIT_OK, run };
+  const ready = server === "ready";
+  printNextSteps(run, ready);
+  return { exitCode: run.failed() || !ready ? EXIT_FAILURE : EXIT_OK, run };
 }
 
 async function runDoctorStep(run: SetupRun): Promise<void> {
@@ -65,9 +66,10 @@ function explainPending(run: SetupRun): void {
   run.line(`Run \`sentries setup --yes${profileFlag}\` to do this without questions, or run it in a terminal.`);
 }
 
-function printNextSteps(run: SetupRun): void {
+function printNextSteps(run: SetupRun, serverReady: boolean): void {
   run.line("\nNext steps:");
   if (run.failed()) run.line("  - fix the FAIL lines above, then run `sentries setup` again");
+  else if (!serverReady) run.line("  - start the model server (`ollama serve`), then run `sentries setup` again");
   run.line("  - sentries doctor                 check everything again at any time");
   run.line("  - sentries tests --dry-run        find failing tests and show the fix, changing nothing");
   run.line("  - sentries tests                  fix them on a branch; with GITHUB_TOKEN set, open a PR");

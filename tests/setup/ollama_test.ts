@@ -11,7 +11,7 @@ import {
 } from "../../src/setup/ollama.ts";
 import { closedPort } from "../llm/helpers.ts";
 import { type StandIn, startStandIn } from "../support/standin_llm.ts";
-import { fakeLauncher } from "./helpers.ts";
+import { fakeLauncher, recordingConsole } from "./helpers.ts";
 import { FAST, readEnv, setup } from "./scenario.ts";
 
 Deno.test("Ollama not installed and nothing answering: install instructions for this OS, then stop", async () => {
@@ -126,4 +126,20 @@ Deno.test("startDetached runs a program in the background with its output in a l
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("declining to start the server on a terminal leaves setup unfinished (exit 1) and says what to do", async () => {
+  const launcher = fakeLauncher("0.9.1");
+  const console = recordingConsole({ interactive: true, answers: [false, true] });
+  await setup(
+    { standIn: false, llmBase: `http://127.0.0.1:${closedPort()}`, launcher, console, yes: false },
+    async (r) => {
+      assert.equal(console.questions[0], "Start `ollama serve` in the background now?");
+      assert.deepEqual(launcher.starts, []);
+      assert.match(r.out, /skipped: start `ollama serve` in the background/);
+      assert.ok(await readEnv(r.repo), "the files were still written, as answered");
+      assert.match(r.out, /- start the model server \(`ollama serve`\), then run `sentries setup` again/);
+      assert.equal(r.outcome.exitCode, 1);
+    },
+  );
 });

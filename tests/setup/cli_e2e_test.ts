@@ -60,7 +60,8 @@ Deno.test("cli: setup --yes writes .env with no token and finishes with the doct
       assert.doesNotMatch(env, /ghp_secret/);
       assert.deepEqual(parseDotenv(env), { LLM_BASE: standIn.url, MODEL_PLAN: FAST[0], MODEL_PATCH: FAST[1] });
       assert.doesNotMatch(r.stdout + r.stderr, /ghp_secret/);
-      assert.match(r.stdout, /\[ok {2}\] memory: [\d.]+ GiB total/);
+      // Real readings: ok or, on a busy runner, a warning about available memory.
+      assert.match(r.stdout, /\[(ok {2}|warn)\] memory: [\d.]+ GiB total/);
       assert.match(r.stdout, /\[ok {2}\] MODEL_PLAN answers: llama3\.1:8b-instruct-q2_K replied/);
       assert.match(r.stdout, /Next steps:/);
     });

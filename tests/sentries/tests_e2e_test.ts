@@ -134,6 +134,28 @@ Deno.test("the prompts carry the evidence: new source, traceback and the renamin
   }
 });
 
+Deno.test("works on a runner with no git identity at all (empty HOME, no global config)", async () => {
+  const repo = await calcRepo();
+  const home = await Deno.makeTempDir({ prefix: "sentries-home-" });
+  try {
+    await withStandIn({ plan: UPDATE_PLAN("1. fix"), patches: [CALC_FIX] }, async (url) => {
+      // Deno's own module cache lives under HOME by default; keep using the real one.
+      const denoDir = Deno.env.get("DENO_DIR") ?? join(Deno.env.get("HOME") ?? "", ".cache", "deno");
+      const r = await runCli(["tests", "--json"], {
+        cwd: repo.dir,
+        env: { LLM_BASE: url, HOME: home, DENO_DIR: denoDir },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout);
+      const author = await repo.git("log", "-1", "--format=%an <%ae>|%cn", report.branch);
+      assert.equal(author.trim(), "Sentries <sentries@users.noreply.github.com>|Sentries");
+    });
+  } finally {
+    await Deno.remove(home, { recursive: true });
+    await repo.cleanup();
+  }
+});
+
 Deno.test("--dry-run shows the verified diff and creates no branch or commit", async () => {
   const repo = await calcRepo();
   try {

@@ -171,3 +171,41 @@ Deno.test("a GitHub failure is reported clearly and the local branch is kept", a
     await s.close();
   }
 });
+
+Deno.test("run for a pull request with all tests green: the source PR is labelled tests-sentry:noop", async () => {
+  const s = await setup();
+  try {
+    // Make the suite green on a PR branch.
+    await s.repo.git("checkout", "-q", "-b", "feature/ok");
+    await s.repo.commit({
+      message: "Update the test",
+      files: { "tests/test_greet.py": FILES["tests/test_greet.py"].replace("'Hello Ann'", "'Hello, Ann!'") },
+    });
+    await s.repo.git("push", "-q", "origin", "feature/ok");
+    const headSha = (await s.repo.git("rev-parse", "HEAD")).trim();
+    const source = s.github.seedPull({ title: "ok", headRef: "feature/ok", headSha, baseRef: "main" });
+    const event = join(await Deno.makeTempDir(), "event.json");
+    await Deno.writeTextFile(
+      event,
+      JSON.stringify({
+        number: source.number,
+        pull_request: {
+          number: source.number,
+          title: "ok",
+          body: "",
+          user: { login: "dev", type: "User" },
+          labels: [],
+          head: { sha: headSha, ref: "feature/ok", repo: { full_name: "acme/widgets" } },
+          base: { sha: headSha, ref: "main", repo: { full_name: "acme/widgets" } },
+        },
+      }),
+    );
+    const r = await runCli(["tests", "--json"], { cwd: s.repo.dir, env: { ...s.env, GITHUB_EVENT_PATH: event } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).outcome, "no_failures");
+    assert.deepEqual(s.github.state.issueLabels.get(source.number), ["tests-sentry:noop"]);
+    assert.equal(s.github.state.pulls.length, 1);
+  } finally {
+    await s.close();
+  }
+});

@@ -13,7 +13,7 @@ import { log } from "../../log.ts";
 import { discoverFailures, type Discovery, type PytestConfig } from "../../pytest/mod.ts";
 import { buildTestContext } from "../../context/mod.ts";
 import { botBranchName, newMetadata, stableKey } from "../../delivery/metadata.ts";
-import { commitOnBotBranch, findOpenDuplicate, pushAndOpenPullRequest } from "../../delivery/deliver.ts";
+import { commitOnBotBranch, findOpenDuplicate, labelSpec, pushAndOpenPullRequest } from "../../delivery/deliver.ts";
 import { writeJobSummary } from "../../delivery/summary.ts";
 import { llmUsage, RunState } from "../run_state.ts";
 import { planFix } from "./plan.ts";
@@ -62,6 +62,7 @@ export async function runTestSentry(options: TestSentryOptions): Promise<TestsRe
   } finally {
     await worktree.remove();
   }
+  await labelNoopPullRequest(options, target, report);
   report.llm = llmUsage(options.llm);
   report.timings = state.timings;
   report.totalMs = state.totalMs();
@@ -276,6 +277,15 @@ async function deliver(
   }
   report.prPreview = { title, body };
   finish(report, "fixed", 0, `Committed a verified test-only fix on local branch ${branch}.`);
+}
+
+const NOOP_OUTCOMES = new Set(["no_failures", "no_tests", "flaky_only"]);
+
+/** Run for a pull request with nothing to fix: say so on the PR with `tests-sentry:noop`. */
+async function labelNoopPullRequest(options: TestSentryOptions, target: RunTarget, report: TestsReport) {
+  if (!options.github || !target.pullRequest || options.dryRun || !NOOP_OUTCOMES.has(report.outcome)) return;
+  await options.github.ensureLabels([labelSpec("tests-sentry:noop")]);
+  await options.github.addLabels(target.pullRequest.number, ["tests-sentry:noop"]);
 }
 
 /** A failure after the commit must still tell the user where the verified fix is. */

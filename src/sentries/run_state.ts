@@ -5,7 +5,11 @@
 import { InterruptedError } from "../errors.ts";
 import type { LlmClient } from "../llm/mod.ts";
 import { log } from "../log.ts";
-import type { StepTiming } from "./tests/report.ts";
+
+export interface StepTiming {
+  step: string;
+  ms: number;
+}
 
 export class RunState {
   readonly started = performance.now();
@@ -39,7 +43,23 @@ export class RunState {
   }
 }
 
-export function llmUsage(llm: LlmClient | undefined) {
+export interface LlmUsage {
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+  estimatedPromptTokens: number;
+  ms: number;
+}
+
+/** The fields every sentry report ends with. */
+export interface RunSummary {
+  message: string;
+  llm: LlmUsage;
+  timings: StepTiming[];
+  totalMs: number;
+}
+
+export function llmUsage(llm: LlmClient | undefined): LlmUsage {
   const calls = llm?.calls ?? [];
   return {
     calls: calls.length,

@@ -10,7 +10,8 @@ import { createWorktree, type Worktree } from "../../git/worktree.ts";
 import { type GitHub, type PullRequestEvent, readPullRequestEvent } from "../../github/mod.ts";
 import type { LlmClient } from "../../llm/mod.ts";
 import { log } from "../../log.ts";
-import { formatProblemsForModel, type PreparedPatch, preparePatch, resolvePolicy } from "../../patch/mod.ts";
+import { formatProblemsForModel, type PreparedPatch, resolvePolicy } from "../../patch/mod.ts";
+import { requestPatch } from "../patch_step.ts";
 import { writeJobSummary } from "../../delivery/summary.ts";
 import { askModel } from "../ask.ts";
 import { parsePlannerAnswer } from "../prompts_common.ts";
@@ -195,38 +196,36 @@ async function patchDocs(
       { allow: policy.allow, maxFiles: policy.maxFiles, maxLines: policy.maxChangedLines },
       { plan: input.plan, changeText: input.changeText, files, sectionsText: input.sectionsText, feedback },
     );
-    const reply = await state.step(
-      "patch",
-      `attempt ${n}/${config.maxAttempts}: asking ${config.modelPatch}`,
-      () =>
-        askModel(options.llm, config.modelPatch, messages, {
-          purpose: "patch",
-          numPredict: 2048,
-          signal: options.signal,
-        }),
-    );
-    if (seen.has(reply.content)) {
+    const step = await requestPatch({
+      llm: options.llm,
+      model: config.modelPatch,
+      messages,
+      state,
+      attempt: n,
+      maxAttempts: config.maxAttempts,
+      repoRoot: worktree.dir,
+      policy,
+      format: config.editFormat,
+      seenReplies: seen,
+      noChangesFeedback: "You answered NO_CHANGES, but the plan says the docs must change. Write the change.",
+      signal: options.signal,
+    });
+    if (step.kind === "repeated") {
       attempts.push({ attempt: n, result: "repeated" });
       finish(report, "not_updated", 1, "The patcher gave the same answer twice; stopped early without an update.");
       return undefined;
     }
-    seen.add(reply.content);
-    const prepared = await state.step(
-      "guard",
-      "checking the patch against the guardrails",
-      () => preparePatch(reply.content, { repoRoot: worktree.dir, policy, format: config.editFormat }),
-    );
-    if (prepared.kind === "no_changes") {
-      feedback = "You answered NO_CHANGES, but the plan says the docs must change. Write the change.";
-      attempts.push({ attempt: n, result: "no_changes", feedback });
+    if (step.kind !== "ok") {
+      feedback = step.feedback;
+      attempts.push({
+        attempt: n,
+        result: step.kind,
+        problems: step.kind === "rejected" ? step.problems : undefined,
+        feedback,
+      });
       continue;
     }
-    if (prepared.kind === "rejected") {
-      feedback = formatProblemsForModel(prepared.problems);
-      attempts.push({ attempt: n, result: "rejected", problems: prepared.problems, feedback });
-      log.info(`  patch refused: ${prepared.problems.map((p) => p.message).join("; ")}`);
-      continue;
-    }
+    const prepared = step.patch;
     const problems = await state.step(
       "check",
       "checking links, anchors, Markdown and openapi.yaml",

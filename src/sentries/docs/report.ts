@@ -1,5 +1,6 @@
 /** What a `sentries docs` run did, for people, machines, PRs and job summaries. */
-import type { AttemptReport, StepTiming } from "../tests/report.ts";
+import type { RunSummary } from "../run_state.ts";
+import type { AttemptReport } from "../tests/report.ts";
 import type { SurfaceChange } from "./surface.ts";
 
 export type DocsOutcome =
@@ -10,7 +11,7 @@ export type DocsOutcome =
   | "skipped" // a PR by a bot or by Sentries, a docs-only PR, or an empty diff
   | "not_updated"; // no attempt produced an acceptable patch
 
-export interface DocsReport {
+export interface DocsReport extends RunSummary {
   outcome: DocsOutcome;
   exitCode: number;
   dryRun: boolean;
@@ -34,10 +35,6 @@ export interface DocsReport {
   closedPullRequests: number[];
   forkComment?: { url: string };
   prPreview?: { title: string; body: string };
-  message: string;
-  llm: { calls: number; promptTokens: number; completionTokens: number; estimatedPromptTokens: number; ms: number };
-  timings: StepTiming[];
-  totalMs: number;
 }
 
 const TITLE: Record<DocsOutcome, string> = {

@@ -9,15 +9,9 @@ import type { Worktree } from "../../git/worktree.ts";
 import type { LlmClient } from "../../llm/mod.ts";
 import { estimateTokens } from "../../llm/mod.ts";
 import { log } from "../../log.ts";
-import {
-  formatProblemsForModel,
-  type PreparedPatch,
-  preparePatch,
-  resolvePolicy,
-  writeChanges,
-} from "../../patch/mod.ts";
+import { type PreparedPatch, resolvePolicy, writeChanges } from "../../patch/mod.ts";
 import type { Discovery, PytestConfig } from "../../pytest/mod.ts";
-import { askModel } from "../ask.ts";
+import { requestPatch } from "../patch_step.ts";
 import type { RunState } from "../run_state.ts";
 import { patcherMessages } from "./prompts.ts";
 import type { AttemptReport } from "./report.ts";
@@ -96,34 +90,35 @@ export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsO
       files,
       feedback,
     });
-    const reply = await state.step(
-      "patch",
-      `attempt ${n}/${config.maxAttempts}: asking ${config.modelPatch}`,
-      () =>
-        askModel(input.llm, config.modelPatch, messages, { purpose: "patch", numPredict: 2048, signal: input.signal }),
-    );
-    if (seenReplies.has(reply.content)) {
+    const step = await requestPatch({
+      llm: input.llm,
+      model: config.modelPatch,
+      messages,
+      state,
+      attempt: n,
+      maxAttempts: config.maxAttempts,
+      repoRoot: worktree.dir,
+      policy,
+      format: config.editFormat,
+      seenReplies,
+      noChangesFeedback: "You answered NO_CHANGES, but the tests fail. Change the tests according to the plan.",
+      signal: input.signal,
+    });
+    if (step.kind === "repeated") {
       attempts.push({ attempt: n, result: "repeated", feedback });
       return { attempts, reason: "The patcher gave the same answer twice; stopped early without a fix." };
     }
-    seenReplies.add(reply.content);
-
-    const prepared = await state.step(
-      "guard",
-      "checking the patch against the guardrails",
-      () => preparePatch(reply.content, { repoRoot: worktree.dir, policy, format: config.editFormat }),
-    );
-    if (prepared.kind === "no_changes") {
-      feedback = "You answered NO_CHANGES, but the tests fail. Change the tests according to the plan.";
-      attempts.push({ attempt: n, result: "no_changes", feedback });
+    if (step.kind !== "ok") {
+      feedback = step.feedback;
+      attempts.push({
+        attempt: n,
+        result: step.kind,
+        problems: step.kind === "rejected" ? step.problems : undefined,
+        feedback,
+      });
       continue;
     }
-    if (prepared.kind === "rejected") {
-      feedback = formatProblemsForModel(prepared.problems);
-      attempts.push({ attempt: n, result: "rejected", problems: prepared.problems, feedback });
-      log.info(`  patch refused: ${prepared.problems.map((p) => p.message).join("; ")}`);
-      continue;
-    }
+    const prepared = step.patch;
     if (seenDiffs.has(prepared.diff)) {
       attempts.push({ attempt: n, result: "repeated", diff: prepared.diff });
       return { attempts, reason: "The patcher proposed the same failing patch twice; stopped early without a fix." };

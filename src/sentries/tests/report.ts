@@ -1,4 +1,6 @@
 /** What a `sentries tests` run did, for people (stdout), machines (--json), PRs and job summaries. */
+import type { RunSummary } from "../run_state.ts";
+export type { StepTiming } from "../run_state.ts";
 import type { TestFailure } from "../../pytest/mod.ts";
 import type { PatchProblem } from "../../patch/mod.ts";
 
@@ -19,12 +21,7 @@ export interface AttemptReport {
   diff?: string;
 }
 
-export interface StepTiming {
-  step: string;
-  ms: number;
-}
-
-export interface TestsReport {
+export interface TestsReport extends RunSummary {
   outcome: TestsOutcome;
   exitCode: number;
   dryRun: boolean;
@@ -50,10 +47,6 @@ export interface TestsReport {
   pullRequest?: { number: number; url: string };
   duplicateOf?: { number: number; url: string };
   prPreview?: { title: string; body: string };
-  message: string;
-  llm: { calls: number; promptTokens: number; completionTokens: number; estimatedPromptTokens: number; ms: number };
-  timings: StepTiming[];
-  totalMs: number;
 }
 
 const OUTCOME_TITLE: Record<TestsOutcome, string> = {

@@ -1,0 +1,65 @@
+/**
+ * One patch attempt's first half, shared by both sentries: ask the patcher,
+ * stop on a repeated answer, then guard the answer with the patch engine.
+ * What happens to an accepted patch (re-test, docs checks) is the caller's.
+ */
+import type { LlmClient } from "../llm/mod.ts";
+import { log } from "../log.ts";
+import {
+  type EditFormat,
+  formatProblemsForModel,
+  type GuardPolicy,
+  type PatchProblem,
+  type PreparedPatch,
+  preparePatch,
+} from "../patch/mod.ts";
+import type { ChatMessage } from "../llm/mod.ts";
+import { askModel } from "./ask.ts";
+import type { RunState } from "./run_state.ts";
+
+export type PatchStep =
+  | { kind: "repeated" }
+  | { kind: "no_changes"; feedback: string }
+  | { kind: "rejected"; problems: PatchProblem[]; feedback: string }
+  | { kind: "ok"; patch: Extract<PreparedPatch, { kind: "ok" }> };
+
+export interface PatchStepInput {
+  llm: LlmClient;
+  model: string;
+  messages: ChatMessage[];
+  state: RunState;
+  attempt: number;
+  maxAttempts: number;
+  repoRoot: string;
+  policy: GuardPolicy;
+  format: EditFormat;
+  /** Replies seen in earlier attempts; this call adds its own. */
+  seenReplies: Set<string>;
+  /** What to tell a patcher that answered NO_CHANGES. */
+  noChangesFeedback: string;
+  signal?: AbortSignal;
+}
+
+export async function requestPatch(input: PatchStepInput): Promise<PatchStep> {
+  const { state } = input;
+  const reply = await state.step(
+    "patch",
+    `attempt ${input.attempt}/${input.maxAttempts}: asking ${input.model}`,
+    () =>
+      askModel(input.llm, input.model, input.messages, { purpose: "patch", numPredict: 2048, signal: input.signal }),
+  );
+  if (input.seenReplies.has(reply.content)) return { kind: "repeated" };
+  input.seenReplies.add(reply.content);
+
+  const prepared = await state.step(
+    "guard",
+    "checking the patch against the guardrails",
+    () => preparePatch(reply.content, { repoRoot: input.repoRoot, policy: input.policy, format: input.format }),
+  );
+  if (prepared.kind === "no_changes") return { kind: "no_changes", feedback: input.noChangesFeedback };
+  if (prepared.kind === "rejected") {
+    log.info(`  patch refused: ${prepared.problems.map((p) => p.message).join("; ")}`);
+    return { kind: "rejected", problems: prepared.problems, feedback: formatProblemsForModel(prepared.problems) };
+  }
+  return { kind: "ok", patch: prepared };
+}

@@ -11,6 +11,7 @@ import { estimateTokens } from "../../llm/mod.ts";
 import { log } from "../../log.ts";
 import { type PreparedPatch, resolvePolicy, writeChanges } from "../../patch/mod.ts";
 import type { Discovery, PytestConfig } from "../../pytest/mod.ts";
+import { renderSections, type TestContext } from "../../context/mod.ts";
 import { requestPatch } from "../patch_step.ts";
 import type { RunState } from "../run_state.ts";
 import { patcherMessages } from "./prompts.ts";
@@ -24,8 +25,7 @@ export interface AttemptInput {
   pytest: PytestConfig;
   discovery: Discovery;
   plan: string;
-  contextText: string;
-  testFiles: string[];
+  context: TestContext;
   state: RunState;
   signal?: AbortSignal;
   verifyScope?: "auto" | "full";
@@ -68,6 +68,16 @@ export async function filesToEdit(
   return files;
 }
 
+/**
+ * The context for the patcher: the planner's context without the whole-module sections of files
+ * that the patcher gets verbatim anyway (numbered lines there would only cost tokens).
+ */
+export function patcherContext(context: TestContext, verbatim: string[]): string {
+  const shown = new Set(verbatim);
+  const kept = context.sections.filter((s) => !(s.path && shown.has(s.path) && /\(whole file\)/.test(s.title)));
+  return kept.length === context.sections.length ? context.text : renderSections(kept);
+}
+
 export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsOutcome> {
   const { config, worktree, state } = input;
   const policy = resolvePolicy("tests", config.guards.tests);
@@ -75,7 +85,7 @@ export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsO
   const failingFiles = input.discovery.confirmed.map((f) => f.file).filter((f) => f);
   const files = await filesToEdit(
     worktree.dir,
-    [...failingFiles, ...input.testFiles.filter((f) => f.endsWith("conftest.py"))],
+    [...failingFiles, ...input.context.testFiles.filter((f) => f.endsWith("conftest.py"))],
     Math.floor(config.contextTokens * 0.3),
   );
   const attempts: AttemptReport[] = [];
@@ -86,7 +96,7 @@ export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsO
   for (let n = 1; n <= config.maxAttempts; n++) {
     const messages = patcherMessages(config.editFormat, limits, {
       plan: input.plan,
-      contextText: input.contextText,
+      contextText: patcherContext(input.context, files.map((f) => f.path)),
       files,
       feedback,
     });

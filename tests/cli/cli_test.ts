@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCli } from "../support/cli.ts";
-import { notImplemented } from "../../src/cli/not_implemented.ts";
-import { SentriesError } from "../../src/errors.ts";
 
 Deno.test("--help lists every command with examples", async () => {
   const r = await runCli(["--help"]);
@@ -71,13 +69,4 @@ Deno.test("INIT_CWD (set by deno task) is the default repository path", async ()
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-});
-
-Deno.test("a command not built yet says so clearly and exits 1", () => {
-  assert.throws(() => notImplemented("frob"), (err: unknown) => {
-    assert.ok(err instanceof SentriesError);
-    assert.equal(err.exitCode, 1);
-    assert.match(err.message, /`sentries frob` is not implemented yet/);
-    return true;
-  });
 });

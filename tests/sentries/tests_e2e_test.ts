@@ -156,6 +156,27 @@ Deno.test("works on a runner with no git identity at all (empty HOME, no global 
   }
 });
 
+Deno.test("LOG_LEVEL=debug shows every model request's size and time on stderr; stdout stays the result", async () => {
+  const repo = await calcRepo();
+  try {
+    await withStandIn({ plan: UPDATE_PLAN("1. fix"), patches: [CALC_FIX] }, async (url) => {
+      const r = await runCli(["tests", "--dry-run", "--json"], {
+        cwd: repo.dir,
+        env: { LLM_BASE: url, LOG_LEVEL: "debug" },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const calls = r.stderr.split("\n").filter((l) =>
+        /^debug: llm (plan|patch): model=\S+ prompt=\d+ chars \(~\d+ tokens\)/.test(l)
+      );
+      assert.equal(calls.length, 2, r.stderr);
+      assert.ok(calls.every((l) => /\d+(\.\d+)? ms/.test(l)));
+      assert.equal(JSON.parse(r.stdout).outcome, "fixed"); // logs never leak into stdout
+    });
+  } finally {
+    await repo.cleanup();
+  }
+});
+
 Deno.test("--dry-run shows the verified diff and creates no branch or commit", async () => {
   const repo = await calcRepo();
   try {

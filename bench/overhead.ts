@@ -1,0 +1,148 @@
+/**
+ * Times `sentries tests` on the large repository against a bare `pytest -q`, in two Python
+ * environments: as installed (this machine auto-loads the hypothesis and pytest-benchmark
+ * plugins, ~0.7 s per pytest start) and with those plugins off (`-p no:…` for both sides).
+ * Each side runs cold: PYTHONDONTWRITEBYTECODE, as on a fresh CI checkout.
+ */
+import { fileURLToPath } from "node:url";
+import { benchEnv, buildRepo, type RunMetrics, runPipeline } from "./measure.ts";
+import { largeScenario } from "./large_repo.ts";
+import { createSmartModel } from "./smart_model.ts";
+import { startStandIn } from "../tests/support/standin_llm.ts";
+import { sentriesTaskFlags } from "../tests/support/cli.ts";
+import type { Scenario } from "./corpus/types.ts";
+
+export interface OverheadEnvironment {
+  name: string;
+  /** Extra pytest arguments given to both sides. */
+  pytestArgs: string[];
+  bareMs: number[];
+  sentriesMs: number[];
+  /** The median in-process run's split. */
+  sentries: RunMetrics;
+  cliMs?: number;
+  naive?: RunMetrics;
+  /** median(sentries) ÷ median(bare). */
+  ratio: number;
+  cliRatio?: number;
+  naiveRatio?: number;
+}
+
+export interface OverheadResult {
+  title: string;
+  tests: number;
+  modules: number;
+  environments: OverheadEnvironment[];
+}
+
+export const NO_PLUGINS = ["-p", "no:hypothesispytest", "-p", "no:benchmark"];
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
+}
+
+async function barePytest(dir: string, args: string[]): Promise<number> {
+  const started = performance.now();
+  const out = await new Deno.Command("python3", {
+    args: ["-m", "pytest", "-q", "-p", "no:cacheprovider", ...args],
+    cwd: dir,
+    env: { PYTHONDONTWRITEBYTECODE: "1" },
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  const ms = Math.round(performance.now() - started);
+  if (out.code !== 1) throw new Error(`bare pytest exited ${out.code}; expected 1 (one failing test)`);
+  return ms;
+}
+
+async function withModel<T>(scenario: Scenario, fn: (url: string) => Promise<T>): Promise<T> {
+  const model = createSmartModel(scenario.model);
+  const standIn = await startStandIn({ reply: (req) => ({ content: model.reply(req), chunkSize: 1 << 20 }) });
+  try {
+    return await fn(standIn.url);
+  } finally {
+    await standIn.close();
+  }
+}
+
+/** `sentries tests` through the real CLI (`deno task sentries` flags), wall time including Deno's start. */
+async function cliRun(dir: string, llmBase: string, pytestArgs: string[]): Promise<number> {
+  const root = fileURLToPath(new URL("../", import.meta.url));
+  const started = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...await sentriesTaskFlags(), "--config", `${root}deno.json`, `${root}main.ts`, "tests", "--json"],
+    cwd: dir,
+    env: {
+      ...benchEnvRecord(llmBase),
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: Deno.env.get("HOME") ?? "",
+      NO_COLOR: "1",
+      ...(pytestArgs.length ? { SENTRIES_PYTEST_ARGS: pytestArgs.join(" ") } : {}),
+    },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const ms = Math.round(performance.now() - started);
+  if (out.code !== 0) {
+    throw new Error(`sentries tests (CLI) exited ${out.code}: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return ms;
+}
+
+function benchEnvRecord(llmBase: string): Record<string, string> {
+  const get = benchEnv(llmBase);
+  return Object.fromEntries(["LLM_BASE", "LLM_API"].map((k) => [k, get(k) ?? ""]));
+}
+
+export async function measureOverhead(options: { repeats: number; withNaive: boolean; withCli: boolean }) {
+  const scenario = largeScenario();
+  const repo = await buildRepo(scenario);
+  const environments: OverheadEnvironment[] = [];
+  try {
+    for (const [name, pytestArgs] of [["as installed", []], ["plugins off", NO_PLUGINS]] as const) {
+      const args = [...pytestArgs];
+      const bareMs: number[] = [];
+      const runs: RunMetrics[] = [];
+      for (let i = 0; i < options.repeats; i++) {
+        bareMs.push(await barePytest(repo.dir, args));
+        runs.push(await withModel(scenario, (url) => runPipeline(scenario, "smart", repo.dir, url, args)));
+      }
+      for (const run of runs) {
+        if (run.outcome !== "fixed") throw new Error(`large repo: expected a fix, got ${run.outcome}: ${run.message}`);
+      }
+      const sentriesMs = runs.map((r) => r.wallMs);
+      const mid = median(sentriesMs);
+      const sentries = runs.find((r) => r.wallMs === mid) ?? runs[0];
+      const env: OverheadEnvironment = {
+        name,
+        pytestArgs: args,
+        bareMs,
+        sentriesMs,
+        sentries,
+        ratio: round2(mid / median(bareMs)),
+      };
+      if (options.withCli) {
+        env.cliMs = await withModel(scenario, (url) => cliRun(repo.dir, url, args));
+        env.cliRatio = round2(env.cliMs / median(bareMs));
+      }
+      if (options.withNaive) {
+        env.naive = await withModel(scenario, (url) => runPipeline(scenario, "naive", repo.dir, url, args));
+        env.naiveRatio = round2(env.naive.wallMs / median(bareMs));
+      }
+      environments.push(env);
+    }
+  } finally {
+    await repo.cleanup();
+  }
+  const tests = Object.entries(scenario.files).filter(([p]) => p.startsWith("tests/"))
+    .reduce((n, [, text]) => n + (text.match(/^def test_/gm)?.length ?? 0), 0);
+  const modules = Object.keys(scenario.files).filter((p) => /^big\/.*mod_\d+\.py$/.test(p)).length;
+  return { title: scenario.title, tests, modules, environments } satisfies OverheadResult;
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}

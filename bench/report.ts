@@ -1,0 +1,204 @@
+/** The benchmark's results as data, Markdown and a summary line. Pure: no I/O. */
+import type { ScenarioResult } from "./measure.ts";
+import type { OverheadResult } from "./overhead.ts";
+
+export const TOKEN_BUDGET = 6000;
+
+export interface Machine {
+  cpus: number;
+  os: string;
+  deno: string;
+  python: string;
+  pytest: string;
+}
+
+export interface BenchResults {
+  date: string;
+  machine: Machine;
+  /** Every scenario with the pipeline as shipped. */
+  scenarios: ScenarioResult[];
+  /** The test scenarios again with the naive baseline (whole files as context, full-suite re-runs). */
+  naive: ScenarioResult[];
+  overhead?: OverheadResult;
+  wallSeconds: number;
+}
+
+export interface Totals {
+  scenarios: number;
+  passed: number;
+  failed: number;
+  shouldFix: number;
+  fixed: number;
+  modelCalls: number;
+  promptTokens: number;
+  maxCallTokens: number;
+  overBudget: Array<{ id: string; tokens: number }>;
+  wallMs: number;
+  pytestMs: number;
+  modelMs: number;
+  overheadMs: number;
+}
+
+export function totalsOf(results: ScenarioResult[], budget = TOKEN_BUDGET): Totals {
+  const sum = (f: (r: ScenarioResult) => number) => results.reduce((s, r) => s + f(r), 0);
+  const shouldFix = results.filter((r) => r.expected === "fixed" || r.expected === "updated");
+  return {
+    scenarios: results.length,
+    passed: results.filter((r) => r.passed).length,
+    failed: results.filter((r) => !r.passed).length,
+    shouldFix: shouldFix.length,
+    fixed: shouldFix.filter((r) => r.outcome === r.expected).length,
+    modelCalls: sum((r) => r.modelCalls),
+    promptTokens: sum((r) => r.promptTokens),
+    maxCallTokens: results.reduce((m, r) => Math.max(m, r.maxCallTokens), 0),
+    overBudget: results.filter((r) => r.maxCallTokens > budget).map((r) => ({ id: r.id, tokens: r.maxCallTokens })),
+    wallMs: sum((r) => r.wallMs),
+    pytestMs: sum((r) => r.pytestMs),
+    modelMs: sum((r) => r.modelMs),
+    overheadMs: sum((r) => r.overheadMs),
+  };
+}
+
+/** The last line `deno task bench` prints; CI counts it. */
+export function summaryLine(results: ScenarioResult[]): string {
+  const t = totalsOf(results);
+  return `${t.passed} passed, ${t.failed} failed`;
+}
+
+const s = (ms: number) => (ms / 1000).toFixed(2);
+const n = (x: number) => x.toLocaleString("en-US");
+const pct = (part: number, whole: number) => whole ? `${Math.round(100 * (1 - part / whole))}%` : "–";
+
+function scenarioRow(r: ScenarioResult): string {
+  return `| ${r.id} | ${r.title} | ${r.expected} | ${r.outcome} | ${r.passed ? "✓" : "✗"} | ${r.attempts} | ` +
+    `${r.modelCalls} | ${n(r.promptTokens)} | ${n(r.maxCallTokens)} | ${s(r.wallMs)} | ${s(r.pytestMs)} | ` +
+    `${s(r.modelMs)} | ${s(r.overheadMs)} |`;
+}
+
+export function scenarioTable(results: ScenarioResult[]): string {
+  const t = totalsOf(results);
+  return [
+    "| scenario | what | expected | outcome | ok | attempts | model calls | prompt tokens | max tokens/call | wall s | pytest s | model s | tool s |",
+    "|---|---|---|---|:-:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ...results.map(scenarioRow),
+    `| **total** | ${t.scenarios} scenarios | | | ${t.passed}/${t.scenarios} | ` +
+    `${results.reduce((a, r) => a + r.attempts, 0)} | ${t.modelCalls} | ${n(t.promptTokens)} | ${
+      n(t.maxCallTokens)
+    } | ` +
+    `${s(t.wallMs)} | ${s(t.pytestMs)} | ${s(t.modelMs)} | ${s(t.overheadMs)} |`,
+  ].join("\n");
+}
+
+export function baselineTable(smart: ScenarioResult[], naive: ScenarioResult[]): string {
+  const rows = smart.filter((r) => naive.some((b) => b.id === r.id) && r.modelCalls + naiveOf(naive, r).modelCalls > 0);
+  const line = (r: ScenarioResult) => {
+    const b = naiveOf(naive, r);
+    return `| ${r.id} | ${r.passed ? "✓" : "✗"} | ${b.passed ? "✓" : "✗"} | ${n(r.contextTokens ?? 0)} | ` +
+      `${n(b.contextTokens ?? 0)} | ${n(r.maxCallTokens)} | ${n(b.maxCallTokens)} | ${s(r.wallMs)} | ${s(b.wallMs)} |`;
+  };
+  const sum = (list: ScenarioResult[], f: (r: ScenarioResult) => number) => list.reduce((a, r) => a + f(r), 0);
+  const naiveRows = rows.map((r) => naiveOf(naive, r));
+  return [
+    "| scenario | shipped ok | naive ok | context tokens (shipped) | context tokens (naive) | max tokens/call (shipped) | max tokens/call (naive) | wall s (shipped) | wall s (naive) |",
+    "|---|:-:|:-:|--:|--:|--:|--:|--:|--:|",
+    ...rows.map(line),
+    `| **total** | ${rows.filter((r) => r.passed).length}/${rows.length} | ` +
+    `${naiveRows.filter((r) => r.passed).length}/${rows.length} | ${n(sum(rows, (r) => r.contextTokens ?? 0))} | ` +
+    `${n(sum(naiveRows, (r) => r.contextTokens ?? 0))} | ${n(Math.max(0, ...rows.map((r) => r.maxCallTokens)))} | ` +
+    `${n(Math.max(0, ...naiveRows.map((r) => r.maxCallTokens)))} | ${s(sum(rows, (r) => r.wallMs))} | ` +
+    `${s(sum(naiveRows, (r) => r.wallMs))} |`,
+  ].join("\n");
+}
+
+function naiveOf(naive: ScenarioResult[], r: ScenarioResult): ScenarioResult {
+  return naive.find((b) => b.id === r.id)!;
+}
+
+export function overheadTable(o: OverheadResult): string {
+  const rows = o.environments.map((e) => {
+    const bare = [...e.bareMs].sort((a, b) => a - b)[Math.floor(e.bareMs.length / 2)];
+    const split = e.sentries;
+    return `| ${e.name}${e.pytestArgs.length ? ` (\`${e.pytestArgs.join(" ")}\`)` : ""} | ${s(bare)} | ` +
+      `${s(split.wallMs)} (pytest ${s(split.pytestMs)}, model ${s(split.modelMs)}, tool ${s(split.overheadMs)}) | ` +
+      `**${e.ratio.toFixed(2)}** | ${e.cliMs !== undefined ? `${s(e.cliMs)} (${e.cliRatio?.toFixed(2)})` : "–"} | ` +
+      `${e.naive ? `${s(e.naive.wallMs)} (${e.naiveRatio?.toFixed(2)})` : "–"} |`;
+  });
+  return [
+    "| Python environment | bare `pytest -q` s (median) | `sentries tests` in-process s (median) | ratio (goal ≤ 1.5) | CLI s (ratio) | naive baseline s (ratio) |",
+    "|---|--:|--:|--:|--:|--:|",
+    ...rows,
+  ].join("\n");
+}
+
+/** Requests answered wrongly, and why: the evidence the prompt lacked. */
+export function missedEvidence(results: ScenarioResult[]): string[] {
+  const out: string[] = [];
+  for (const r of results) {
+    for (const q of r.requests) {
+      if (q.answer === "wrong") {
+        out.push(`- ${r.id} (${r.mode}), ${q.purpose} request: lacked ${q.missing.map((m) => `\`${m}\``).join(", ")}`);
+      }
+    }
+  }
+  return out;
+}
+
+export function renderMarkdown(results: BenchResults): string {
+  const t = totalsOf(results.scenarios);
+  const smartTests = results.scenarios.filter((r) => results.naive.some((b) => b.id === r.id));
+  const ctx = (list: ScenarioResult[]) => list.reduce((a, r) => a + (r.contextTokens ?? 0), 0);
+  const wall = (list: ScenarioResult[]) => list.reduce((a, r) => a + r.wallMs, 0);
+  const naiveTotals = totalsOf(results.naive);
+  const m = results.machine;
+  const lines = [
+    "# Benchmark results",
+    "",
+    `Generated by \`deno task bench\` on ${results.date} (${m.cpus} CPUs, ${m.os}; Deno ${m.deno}, ` +
+    `Python ${m.python}, pytest ${m.pytest}) in ${(results.wallSeconds / 60).toFixed(1)} minutes. The model is the ` +
+    "smart stand-in (zero latency): it answers right only when the prompt carries the evidence a real model needs.",
+    "",
+    `**${summaryLine(results.scenarios)}** — ${t.fixed}/${t.shouldFix} scenarios that should be fixed were fixed; ` +
+    `largest request ${n(t.maxCallTokens)} estimated tokens (budget ${n(TOKEN_BUDGET)}): ` +
+    (t.overBudget.length
+      ? `over budget in ${t.overBudget.map((o) => o.id).join(", ")}.`
+      : "within budget on every call."),
+    "",
+    "## Scenarios",
+    "",
+    "Wall time split: pytest (discover + verify), model (plan + patch requests), tool (everything else: git " +
+    "worktree, context, guards, delivery).",
+    "",
+    scenarioTable(results.scenarios),
+    "",
+    "## Against a naive baseline",
+    "",
+    "The naive mode sends each failing test's report, the whole failing test files and the whole source files " +
+    "they import (no ranking, no history, no budget) and re-runs the full suite to verify.",
+    "",
+    `Test scenarios: shipped ${smartTests.filter((r) => r.passed).length}/${smartTests.length} as expected, naive ` +
+    `${naiveTotals.passed}/${naiveTotals.scenarios}; context ${n(ctx(smartTests))} vs ${n(ctx(results.naive))} ` +
+    `estimated tokens; wall time ${s(wall(smartTests))} s vs ${s(wall(results.naive))} s ` +
+    `(${pct(wall(smartTests), wall(results.naive))} less).`,
+    "",
+    baselineTable(results.scenarios, results.naive),
+    "",
+  ];
+  const missed = missedEvidence([...results.scenarios, ...results.naive]);
+  if (missed.length) lines.push("Wrong answers, by the evidence their prompt lacked:", "", ...missed, "");
+  if (results.overhead) {
+    const o = results.overhead;
+    lines.push(
+      "## Overhead on a large repository",
+      "",
+      `${o.modules} modules, ${o.tests} tests, one failing after a source change. \`sentries tests\` runs the ` +
+        "suite once, re-runs the failure alone, asks the model, and re-tests only the changed test file. Both " +
+        "sides run cold (no bytecode cache, as on a fresh CI checkout); medians of " +
+        `${o.environments[0]?.bareMs.length ?? 0} runs.`,
+      "",
+      overheadTable(o),
+      "",
+    );
+  }
+  lines.push("Reproduce: `deno task bench` (JSON with every request's size: `bench/results/results.json`).", "");
+  return lines.join("\n");
+}

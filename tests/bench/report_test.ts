@@ -1,0 +1,100 @@
+/** The benchmark's report: totals, the summary line, Markdown tables and the chart from results. */
+import assert from "node:assert/strict";
+import type { ScenarioResult } from "../../bench/measure.ts";
+import { splitTime } from "../../bench/measure.ts";
+import { median } from "../../bench/overhead.ts";
+import { missedEvidence, renderMarkdown, summaryLine, totalsOf } from "../../bench/report.ts";
+import { chartPng, drawChart } from "../../bench/chart.ts";
+
+function result(id: string, over: Partial<ScenarioResult> = {}): ScenarioResult {
+  return {
+    id,
+    title: id,
+    kind: "tests",
+    mode: "smart",
+    expected: "fixed",
+    outcome: "fixed",
+    passed: true,
+    attempts: 1,
+    modelCalls: 2,
+    promptTokens: 5000,
+    maxCallTokens: 3000,
+    contextTokens: 2000,
+    wallMs: 4000,
+    pytestMs: 3500,
+    modelMs: 10,
+    overheadMs: 490,
+    timings: [],
+    requests: [],
+    message: "",
+    changedFiles: [],
+    ...over,
+  };
+}
+
+Deno.test("totals count passes, fixes and calls over the token budget", () => {
+  const results = [
+    result("t01"),
+    result("t02", { outcome: "not_fixed", passed: false, maxCallTokens: 6001 }),
+    result("t03", { expected: "no_failures", outcome: "no_failures", modelCalls: 0 }),
+  ];
+  const t = totalsOf(results);
+  assert.deepEqual([t.passed, t.failed, t.shouldFix, t.fixed, t.modelCalls], [2, 1, 2, 1, 4]);
+  assert.deepEqual(t.overBudget, [{ id: "t02", tokens: 6001 }]);
+  assert.equal(summaryLine(results), "2 passed, 1 failed");
+});
+
+Deno.test("time splits into pytest, model and the tool's own overhead", () => {
+  const split = splitTime(
+    [{ step: "isolate", ms: 30 }, { step: "discover", ms: 2000 }, { step: "plan", ms: 5 }, { step: "patch", ms: 7 }, {
+      step: "verify",
+      ms: 500,
+    }],
+    2600,
+  );
+  assert.deepEqual(split, { pytestMs: 2500, modelMs: 12, overheadMs: 88 });
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 2, 3]), 3);
+});
+
+Deno.test("the Markdown has a row per scenario, the baseline comparison and the wrong answers' missing evidence", () => {
+  const smart = [
+    result("t01-renamed"),
+    result("d01-option", { kind: "docs", expected: "updated", outcome: "updated" }),
+  ];
+  const naive = [result("t01-renamed", {
+    mode: "naive",
+    outcome: "source_bug",
+    passed: false,
+    contextTokens: 9000,
+    requests: [{
+      index: 0,
+      purpose: "plan",
+      model: "m",
+      chars: 1,
+      estimatedTokens: 1,
+      answer: "wrong",
+      missing: ["def plus("],
+    }],
+  })];
+  const md = renderMarkdown({
+    date: "2025-01-01",
+    machine: { cpus: 2, os: "linux", deno: "2", python: "3.11", pytest: "9" },
+    scenarios: smart,
+    naive,
+    wallSeconds: 60,
+  });
+  assert.match(md, /\*\*2 passed, 0 failed\*\*/);
+  assert.match(md, /\| t01-renamed \| t01-renamed \| fixed \| fixed \| ✓ \| 1 \| 2 \| 5,000 \| 3,000 \| 4\.00 \|/);
+  assert.match(md, /\| t01-renamed \| ✓ \| ✗ \| 2,000 \| 9,000 \|/);
+  assert.match(md, /within budget on every call/);
+  assert.deepEqual(missedEvidence(naive), ["- t01-renamed (naive), plan request: lacked `def plus(`"]);
+});
+
+Deno.test("the chart has one bar group per scenario and encodes as a PNG", async () => {
+  const smart = [result("t01"), result("t02", { maxCallTokens: 5000 })];
+  const raster = drawChart(smart, [result("t01", { mode: "naive", maxCallTokens: 8000 })]);
+  assert.ok(raster.width >= 640);
+  const png = await chartPng(smart, []);
+  assert.deepEqual([...png.subarray(1, 4)], [80, 78, 71]); // "PNG"
+});

@@ -39,12 +39,17 @@ const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "
 export class StatusLine {
   private frame = 0;
   private lastPlain = 0;
+  private lastDraw = 0;
   private active = false;
   constructor(private readonly plainEveryMs = 5000, private readonly quiet = false) {}
 
   update(text: string): void {
     if (this.quiet) return;
     if (isInteractive()) {
+      // At most 10 redraws a second: a fast model streams far more tokens than a terminal needs.
+      const now = Date.now();
+      if (now - this.lastDraw < 100) return;
+      this.lastDraw = now;
       this.active = true;
       writeErr(`\r\x1b[2K${FRAMES[this.frame++ % FRAMES.length]} ${text}`);
       return;

@@ -19,6 +19,12 @@ export async function askModel(
   const numPredict = options.numPredict ?? 2048;
   const status = new StatusLine(5000, !log.enabled("info"));
   const started = Date.now();
+  const seconds = () => Math.round((Date.now() - started) / 1000);
+  let tokens = 0;
+  // Before the first token a model may still be loading: keep showing that the run is alive.
+  const waiting = setInterval(() => {
+    if (tokens === 0) status.update(`${options.purpose}: waiting for ${model} (loading the model?) ${seconds()} s`);
+  }, 1000);
   try {
     const result = await llm.chat(model, messages, {
       temperature: 0,
@@ -27,15 +33,14 @@ export async function askModel(
       numCtx: numCtxFor(messages, numPredict),
       signal: options.signal,
       purpose: options.purpose,
-      onToken: (_text, tokens) =>
-        status.update(
-          `${options.purpose}: ${model} writing… ${tokens} tokens, ${Math.round((Date.now() - started) / 1000)} s`,
-        ),
+      onToken: (_text, count) => {
+        tokens = count;
+        status.update(`${options.purpose}: ${model} writing… ${count} tokens, ${seconds()} s`);
+      },
     });
-    status.done();
     return result;
-  } catch (err) {
+  } finally {
+    clearInterval(waiting);
     status.done();
-    throw err;
   }
 }

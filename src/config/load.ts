@@ -20,6 +20,7 @@ export interface Config {
   repoPath: string;
   llmBase: string;
   llmApi: "ollama" | "openai" | "auto";
+  llmApiKey?: string;
   modelPlan: string;
   modelPatch: string;
   editFormat: "udiff" | "search-replace" | "whole";
@@ -258,5 +259,9 @@ export async function loadConfig(options: LoadOptions): Promise<Config> {
 
 /** The config as shown to people and in --json: the token is never shown. */
 export function redactConfig(config: Config): Record<string, unknown> {
-  return { ...config, githubToken: config.githubToken ? "***" : undefined };
+  return {
+    ...config,
+    githubToken: config.githubToken ? "***" : undefined,
+    llmApiKey: config.llmApiKey ? "***" : undefined,
+  };
 }

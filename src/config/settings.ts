@@ -39,6 +39,12 @@ export const SETTINGS: readonly SettingDef[] = [
     description: "Wire format: ollama | openai | auto (auto: openai when LLM_BASE ends in /v1)",
   },
   {
+    key: "llmApiKey",
+    env: "LLM_API_KEY",
+    type: "secret",
+    description: "API key for an OpenAI-style server that needs one (sent as a Bearer token; never written to files)",
+  },
+  {
     key: "modelPlan",
     toml: "model_plan",
     env: "MODEL_PLAN",

@@ -42,6 +42,7 @@ export function llmClientFor(config: Config): LlmClient {
     api: config.llmApi === "auto" ? undefined : config.llmApi,
     connectTimeoutMs: config.llmConnectTimeoutSec * 1000,
     idleTimeoutMs: config.llmTimeoutSec * 1000,
+    apiKey: config.llmApiKey,
   });
 }
 

@@ -53,6 +53,7 @@ export function createLlmClient(config: LlmClientConfig, deps: LlmClientDeps = {
     retryBaseDelayMs: config.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS,
     fetch: deps.fetch ?? fetch,
     sleep: deps.sleep ?? defaultSleep,
+    apiKey: config.apiKey,
   };
   return new HttpLlmClient(settings);
 }

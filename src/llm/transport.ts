@@ -23,6 +23,8 @@ export interface TransportSettings {
   retryBaseDelayMs: number;
   fetch: typeof fetch;
   sleep: (ms: number) => Promise<void>;
+  /** Sent as `Authorization: Bearer …` (OpenAI-style servers started with an API key). */
+  apiKey?: string;
 }
 
 export interface ExchangeRequest {
@@ -62,7 +64,10 @@ export class Exchange {
     try {
       const response = await settings.fetch(request.url, {
         method: request.method,
-        headers: request.body === undefined ? undefined : { "content-type": "application/json" },
+        headers: {
+          ...(request.body === undefined ? {} : { "content-type": "application/json" }),
+          ...(settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : {}),
+        },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal,
       });

@@ -81,6 +81,8 @@ export interface LlmClientConfig {
   retries?: number;
   /** First backoff delay; doubles with each attempt. Default 500 ms. */
   retryBaseDelayMs?: number;
+  /** Bearer token for servers that require one (vLLM `--api-key`, gateways); never logged. */
+  apiKey?: string;
 }
 
 export interface LlmClient {

@@ -55,18 +55,28 @@ export function editsToDiff(files: FileMap, edits: FileEdit[], where: string): s
   }).join("");
 }
 
+/**
+ * The lines a diff removes or changes, trimmed: a model cannot edit a line it has not been
+ * shown, so the patcher's right answer also needs each of them in its prompt.
+ */
+export function editedLines(diff: string): string[] {
+  const lines = diff.split("\n").filter((l) => l.startsWith("-") && !l.startsWith("---")).map((l) => l.slice(1).trim());
+  return [...new Set(lines.filter((l) => l !== ""))];
+}
+
 export function briefOf(spec: ScenarioSpec): ModelBrief {
   const files = headFiles(spec);
   const m = spec.model;
   const diff = (edits: FileEdit[] | undefined, what: string) =>
     edits ? editsToDiff(files, edits, `${spec.id} ${what}`) : "NO_CHANGES";
+  const patch = diff(m.fix, "fix");
   return {
     plan: m.plan,
     evidence: m.evidence,
-    patchEvidence: m.patchEvidence ?? [],
+    patchEvidence: [...new Set([...(m.patchEvidence ?? []), ...(m.fix ? editedLines(patch) : [])])],
     // Without the evidence a planner blames the source (tests) or calls the change internal (docs).
     wrongPlan: m.wrongPlan ?? (spec.kind === "tests" ? BLAME_SOURCE : LOOKS_INTERNAL),
-    patch: diff(m.fix, "fix"),
+    patch,
     wrongPatch: diff(m.wrongFix, "wrongFix"),
     style: m.style ?? "clean",
     ...(m.firstTry ? { firstPatch: diff(m.firstTry.fix, "firstTry"), retryEvidence: m.firstTry.retryEvidence } : {}),

@@ -1,7 +1,7 @@
 /** The scenario corpus: deterministic, big enough, committed as generated, every answer a real diff. */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { buildCorpus, editsToDiff, readCorpus, SCENARIO_SPECS } from "../../bench/generate.ts";
+import { buildCorpus, editedLines, editsToDiff, readCorpus, SCENARIO_SPECS } from "../../bench/generate.ts";
 import { importedFiles } from "../../bench/naive_context.ts";
 import { join } from "node:path";
 
@@ -36,6 +36,13 @@ Deno.test("an edit that does not match its file fails generation instead of beco
   assert.throws(() => editsToDiff(files, [{ path: "tests/test_x.py", replace: [["== 4", "== 3"]] }], "x"), /has no/);
   assert.throws(() => editsToDiff(files, [{ path: "tests/nope.py", replace: [["a", "b"]] }], "x"), /no file/);
   assert.equal(SCENARIO_SPECS.length, buildCorpus().length);
+});
+
+Deno.test("the patcher must have been shown every line its right answer edits", () => {
+  const diff = "--- a/t.py\n+++ b/t.py\n@@ -1,3 +1,3 @@\n x = 1\n-    assert f() == 2\n+    assert f() == 3\n-\n";
+  assert.deepEqual(editedLines(diff), ["assert f() == 2"]);
+  const t01 = buildCorpus().find((s) => s.id === "t01-renamed-function")!;
+  assert.deepEqual(t01.model.patchEvidence, ["from calc.ops import add", "assert add(2, 3) == 5"]);
 });
 
 Deno.test("the naive baseline resolves imported modules to repository files", async () => {

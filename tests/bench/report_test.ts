@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { ScenarioResult } from "../../bench/measure.ts";
 import { splitTime } from "../../bench/measure.ts";
 import { median } from "../../bench/overhead.ts";
-import { missedEvidence, renderMarkdown, summaryLine, totalsOf } from "../../bench/report.ts";
+import { missedEvidence, relative, renderMarkdown, summaryLine, totalsOf } from "../../bench/report.ts";
 import { chartPng, drawChart } from "../../bench/chart.ts";
 
 function result(id: string, over: Partial<ScenarioResult> = {}): ScenarioResult {
@@ -42,6 +42,7 @@ Deno.test("totals count passes, fixes and calls over the token budget", () => {
   assert.deepEqual([t.passed, t.failed, t.shouldFix, t.fixed, t.modelCalls], [2, 1, 2, 1, 4]);
   assert.deepEqual(t.overBudget, [{ id: "t02", tokens: 6001 }]);
   assert.equal(summaryLine(results), "2 passed, 1 failed");
+  assert.deepEqual([relative(50, 100), relative(110, 100), relative(1, 0)], ["50% less", "10% more", "–"]);
 });
 
 Deno.test("time splits into pytest, model and the tool's own overhead", () => {

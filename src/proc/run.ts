@@ -28,6 +28,9 @@ export const PASS_THROUGH_ENV = [
   "PYENV_VERSION",
   "PYTHONPATH",
   "PYTHONHOME",
+  // Lets users switch off pytest's plugin auto-loading (faster starts); pytest reads it itself.
+  "PYTEST_DISABLE_PLUGIN_AUTOLOAD",
+  "PYTEST_ADDOPTS",
   "OLLAMA_HOST",
   "OLLAMA_MODELS",
   "SSH_AUTH_SOCK",

@@ -5,7 +5,7 @@
  */
 import { SentriesError } from "../errors.ts";
 import { log } from "../log.ts";
-import type { TestFailure } from "./results.ts";
+import { compareText, type TestFailure } from "./results.ts";
 import { DEFAULT_PYTEST_TIMEOUT_MS, type PytestConfig, type PytestRun, runPytest, unusableRunReason } from "./run.ts";
 
 export interface Discovery {
@@ -33,9 +33,13 @@ export async function discoverFailures(repoDir: string, config: PytestConfig): P
   }
   if (run.failures.length === 0) return { run, confirmed: [], flaky: [] };
 
-  const rerun = await rerunFailures(repoDir, { ...config, command: run.command }, run.failures);
-  const { confirmed, flaky } = classifyRerun(run.failures, rerun);
-  return { run, confirmed, flaky, rerun };
+  // A module that fails to import fails the same way every time: only tests are re-run.
+  const broken = run.failures.filter((f) => f.kind === "collection_error");
+  const tests = run.failures.filter((f) => f.kind !== "collection_error");
+  if (tests.length === 0) return { run, confirmed: run.failures, flaky: [] };
+  const rerun = await rerunFailures(repoDir, { ...config, command: run.command }, tests);
+  const { confirmed, flaky } = classifyRerun(tests, rerun);
+  return { run, confirmed: [...broken, ...confirmed].sort((a, b) => compareText(a.nodeId, b.nodeId)), flaky, rerun };
 }
 
 /** Re-runs exactly the given failures (node ids; collection errors by module). */

@@ -16,6 +16,7 @@ import {
 import type { ChatMessage } from "../llm/mod.ts";
 import { askModel } from "./ask.ts";
 import type { RunState } from "./run_state.ts";
+import type { AttemptReport } from "./tests/report.ts";
 
 export type PatchStep =
   | { kind: "repeated" }
@@ -62,4 +63,17 @@ export async function requestPatch(input: PatchStepInput): Promise<PatchStep> {
     return { kind: "rejected", problems: prepared.problems, feedback: formatProblemsForModel(prepared.problems) };
   }
   return { kind: "ok", patch: prepared };
+}
+
+/** The report line for an attempt whose answer never got to be applied. */
+export function unappliedAttempt(
+  attempt: number,
+  step: Extract<PatchStep, { kind: "no_changes" | "rejected" }>,
+): AttemptReport {
+  return {
+    attempt,
+    result: step.kind,
+    problems: step.kind === "rejected" ? step.problems : undefined,
+    feedback: step.feedback,
+  };
 }

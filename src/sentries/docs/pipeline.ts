@@ -11,7 +11,7 @@ import { type GitHub, type PullRequestEvent, readPullRequestEvent } from "../../
 import type { LlmClient } from "../../llm/mod.ts";
 import { log } from "../../log.ts";
 import { formatProblemsForModel, type PreparedPatch, resolvePolicy } from "../../patch/mod.ts";
-import { requestPatch } from "../patch_step.ts";
+import { requestPatch, unappliedAttempt } from "../patch_step.ts";
 import { writeJobSummary } from "../../delivery/summary.ts";
 import { askModel } from "../ask.ts";
 import { parsePlannerAnswer } from "../prompts_common.ts";
@@ -217,12 +217,7 @@ async function patchDocs(
     }
     if (step.kind !== "ok") {
       feedback = step.feedback;
-      attempts.push({
-        attempt: n,
-        result: step.kind,
-        problems: step.kind === "rejected" ? step.problems : undefined,
-        feedback,
-      });
+      attempts.push(unappliedAttempt(n, step));
       continue;
     }
     const prepared = step.patch;

@@ -12,7 +12,7 @@ import { log } from "../../log.ts";
 import { type PreparedPatch, resolvePolicy, writeChanges } from "../../patch/mod.ts";
 import type { Discovery, PytestConfig } from "../../pytest/mod.ts";
 import { renderSections, type TestContext } from "../../context/mod.ts";
-import { requestPatch } from "../patch_step.ts";
+import { requestPatch, unappliedAttempt } from "../patch_step.ts";
 import type { RunState } from "../run_state.ts";
 import { patcherMessages } from "./prompts.ts";
 import type { AttemptReport } from "./report.ts";
@@ -120,12 +120,7 @@ export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsO
     }
     if (step.kind !== "ok") {
       feedback = step.feedback;
-      attempts.push({
-        attempt: n,
-        result: step.kind,
-        problems: step.kind === "rejected" ? step.problems : undefined,
-        feedback,
-      });
+      attempts.push(unappliedAttempt(n, step));
       continue;
     }
     const prepared = step.patch;

@@ -18,6 +18,8 @@ export interface PytestConfig {
   paths?: string[];
   /** Kill pytest after this long; default 10 minutes. */
   timeoutMs?: number;
+  /** Stops pytest (SIGTERM, then SIGKILL) when the run is interrupted. */
+  signal?: AbortSignal;
 }
 
 export interface PytestRun {
@@ -70,6 +72,7 @@ export async function runPytest(repoDir: string, config: PytestConfig, select?: 
         cwd: repoDir,
         env: { PYTHONDONTWRITEBYTECODE: "1", PY_COLORS: "0" },
         timeoutMs: config.timeoutMs ?? DEFAULT_PYTEST_TIMEOUT_MS,
+        signal: config.signal,
       },
       () => exists(reportPath),
     );

@@ -473,3 +473,42 @@ Deno.test("Ctrl-C mid-run leaves no worktree behind", async () => {
     await repo.cleanup();
   }
 });
+
+Deno.test("SIGTERM while pytest runs stops pytest and leaves no worktree behind", async () => {
+  const repo = await createPyRepo({
+    files: {
+      "pyproject.toml": PYPROJECT,
+      "tests/test_slow.py": "import time\n\n\ndef test_slow():\n    time.sleep(60)\n",
+    },
+  });
+  try {
+    const flags = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url))).tasks.sentries
+      .split(/\s+/).slice(2, -1);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        ...flags,
+        "--config",
+        new URL("../../deno.json", import.meta.url).pathname,
+        new URL("../../main.ts", import.meta.url).pathname,
+        "tests",
+      ],
+      cwd: repo.dir,
+      env: { LLM_BASE: "http://127.0.0.1:9", PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "" },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // Wait until pytest is running in the worktree.
+    for (let i = 0; i < 100 && (await worktrees(repo)) < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1500));
+    const started = Date.now();
+    child.kill("SIGTERM");
+    const out = await child.output();
+    assert.equal(out.code, 130, new TextDecoder().decode(out.stderr));
+    assert.ok(Date.now() - started < 20_000, "did not wait for the 60 s test");
+    assert.equal(await worktrees(repo), 1);
+  } finally {
+    await repo.cleanup();
+  }
+});

@@ -82,6 +82,7 @@ async function runInWorktree(
     command: config.pytestCommand,
     extraArgs: config.pytestArgs,
     timeoutMs: config.pytestTimeoutSec * 1000,
+    signal: options.signal,
   };
 
   // discover

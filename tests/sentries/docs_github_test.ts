@@ -40,7 +40,17 @@ async function world(): Promise<World> {
   await repo.git("checkout", "-q", "-b", "rename-env");
   await repo.commit({ message: "Rename SVC_TIMEOUT", files: CHANGE });
   await repo.git("push", "-q", "origin", "rename-env");
-  const github = await startFakeGitHub({ repo: "acme/svc" });
+  // Pull requests carry the real head commit from origin, as GitHub's do (the update is a lease on it).
+  const github = await startFakeGitHub({
+    repo: "acme/svc",
+    resolveRef: async (ref) => {
+      const out = await new Deno.Command("git", {
+        args: ["-C", origin, "rev-parse", "--verify", "--quiet", `refs/heads/${ref}`],
+        stdout: "piped",
+      }).output();
+      return out.code === 0 ? new TextDecoder().decode(out.stdout).trim() : undefined;
+    },
+  });
   const head = (await repo.git("rev-parse", "HEAD")).trim();
   const source = github.seedPull({
     title: "Rename the timeout variable",
@@ -184,6 +194,44 @@ Deno.test("PRs opened by bots or by Sentries itself are skipped; NO_CHANGES labe
     assert.equal(noop.code, 0, noop.stderr);
     assert.equal(noop.report.outcome, "no_changes");
     assert.ok(w.github.state.issueLabels.get(w.prNumber)?.includes("docs-sentry:noop"));
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("a PR that only copies the bot's markers is not the bot's: never force-pushed to, never closed", async () => {
+  const w = await world();
+  try {
+    // A person's PR (its own branch, and a fork whose branch is named `main`) whose body quotes a
+    // bot PR: the source marker plus a metadata marker for the current head with another patch.
+    const head = (await w.repo.git("rev-parse", "HEAD")).trim();
+    await w.repo.git("push", "-q", "origin", "main:refs/heads/jane-notes");
+    const originSha = async (ref: string) =>
+      new TextDecoder().decode(
+        (await new Deno.Command("git", { args: ["-C", w.origin, "rev-parse", ref], stdout: "piped" }).output())
+          .stdout,
+      ).trim();
+    const before = { jane: await originSha("jane-notes"), main: await originSha("main") };
+    const quoted = `Copied from the bot:\n<!-- sentries-docs-source: acme/svc#${w.prNumber} -->\n` +
+      `<!-- sentries-metadata ${JSON.stringify({ tool: "sentries", head_sha: head, patch_hash: "other" })} -->\n`;
+    const human = w.github.seedPull({ title: "Jane's notes", headRef: "jane-notes", user: "jane", body: quoted });
+    const fork = w.github.seedPull({
+      title: "From a fork",
+      headRef: "main",
+      headRepo: "mallory/svc",
+      user: "mallory",
+      body: quoted,
+    });
+
+    const r = await w.run({ plan: DOCS_PLAN("1. README"), patches: [FIX_A] }, await w.event());
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.report.pullRequest.action, "created");
+    assert.deepEqual(r.report.closedPullRequests, []);
+    assert.equal(await originSha("jane-notes"), before.jane);
+    assert.equal(await originSha("main"), before.main);
+    for (const n of [human.number, fork.number]) {
+      assert.equal(w.github.state.pulls.find((p) => p.number === n)?.state, "open");
+    }
   } finally {
     await w.close();
   }

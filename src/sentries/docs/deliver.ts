@@ -12,7 +12,13 @@ import {
   prBodyWithMarkers,
   pushAndOpenPullRequest,
 } from "../../delivery/deliver.ts";
-import { botBranchName, newMetadata, type SentriesMetadata, stableKey } from "../../delivery/metadata.ts";
+import {
+  botBranchName,
+  BRANCH_PREFIXES,
+  newMetadata,
+  type SentriesMetadata,
+  stableKey,
+} from "../../delivery/metadata.ts";
 import type { Worktree } from "../../git/worktree.ts";
 import { type GitHub, parseMetadataMarker, type PullRequestInfo } from "../../github/mod.ts";
 import { log } from "../../log.ts";
@@ -34,6 +40,15 @@ export interface DeliverDocsInput {
 
 export function sourceMarker(repository: string, prNumber: number): string {
   return `<!-- sentries-docs-source: ${repository}#${prNumber} -->`;
+}
+
+/**
+ * Only a bot docs branch in this repository may be updated (force-pushed) or superseded (closed):
+ * anyone can paste the markers into a PR body, and a fork's head branch name (say `main`) means
+ * nothing in origin.
+ */
+function isBotDocsPull(pr: PullRequestInfo): boolean {
+  return !pr.isFork && pr.headRef.startsWith(BRANCH_PREFIXES.docsentry);
 }
 
 function metadataOf(pr: PullRequestInfo): Partial<SentriesMetadata> {
@@ -89,7 +104,7 @@ export async function deliverDocs(input: DeliverDocsInput): Promise<void> {
   }
 
   const existing = github && pr
-    ? await github.findPullRequestsByMarker(sourceMarker(repository, pr.number), "open")
+    ? (await github.findPullRequestsByMarker(sourceMarker(repository, pr.number), "open")).filter(isBotDocsPull)
     : [];
   const same = existing.find((p) => metadataOf(p).patch_hash === patchHash);
   if (same) {
@@ -126,7 +141,8 @@ export async function deliverDocs(input: DeliverDocsInput): Promise<void> {
     await worktree.git.run([
       "push",
       "--quiet",
-      "--force",
+      // Only over the commit the PR showed: never over something pushed to it since.
+      `--force-with-lease=refs/heads/${sameHead.headRef}:${sameHead.headSha}`,
       "origin",
       `refs/heads/${branch}:refs/heads/${sameHead.headRef}`,
     ], {

@@ -57,10 +57,12 @@ export async function freeBranchName(git: Git, wanted: string): Promise<string> 
 export async function commitOnBotBranch(req: CommitRequest): Promise<{ commit: string; branch: string }> {
   const branch = await freeBranchName(req.worktree, req.branch);
   await req.worktree.run(["switch", "--quiet", "-c", branch]);
-  await Deno.writeTextFile(
-    `${req.worktree.dir}/${METADATA_FILE}`,
-    JSON.stringify(req.metadata, null, 2) + "\n",
-  );
+  const metadataPath = `${req.worktree.dir}/${METADATA_FILE}`;
+  // The commit may hold a symlink by that name (pointing anywhere): remove the entry, never write through it.
+  await Deno.remove(metadataPath).catch((err) => {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  });
+  await Deno.writeTextFile(metadataPath, JSON.stringify(req.metadata, null, 2) + "\n", { createNew: true });
   await req.worktree.run(["add", "--", ...req.paths, METADATA_FILE]);
   const message = `${req.subject}\n\n${req.body.trim()}\n\n${commitTrailers(req.metadata)}\n`;
   return { commit: await req.worktree.commit(message, req.identity), branch };

@@ -31,7 +31,9 @@ export class Git {
       timeoutMs: options.timeoutMs ?? 120_000,
       signal: this.signal,
     };
-    const result = await runProgram("git", args, runOptions);
+    // No repository hook runs for the bot: --no-verify still runs prepare-commit-msg (which can rewrite
+    // the trailers cleanup relies on), post-commit, post-checkout and reference-transaction.
+    const result = await runProgram("git", ["-c", "core.hooksPath=/dev/null", ...args], runOptions);
     if (result.code !== 0 && !options.allowFail) {
       const detail = (result.stderr || result.stdout).trim().split("\n").slice(-3).join(" ");
       throw new GitError(`git ${args.slice(0, 2).join(" ")} failed: ${detail || `exit code ${result.code}`}`);

@@ -83,7 +83,25 @@ async function readIfExists(path: string): Promise<string | undefined> {
   }
 }
 
+/** A link (even a dangling one) would carry the write out of the repository: refused. */
+async function refuseLink(path: string): Promise<void> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.lstat(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return;
+    throw err;
+  }
+  if (info.isSymlink || !info.isFile) {
+    throw new SentriesError(`${path} is ${info.isSymlink ? "a symbolic link" : "not a regular file"}`, {
+      hint: "setup never writes through links; remove it or write the file yourself",
+      code: "setup.env_symlink",
+    });
+  }
+}
+
 async function planFile(path: string, content: string, force: boolean): Promise<FilePlan> {
+  await refuseLink(path);
   const existing = await readIfExists(path);
   if (existing === undefined) return { path, content, action: "create" };
   if (existing === content) return { path, content, action: "unchanged" };
@@ -117,7 +135,9 @@ export async function writeEnvFiles(plans: FilePlan[]): Promise<FilePlan[]> {
   const written: FilePlan[] = [];
   for (const plan of plans) {
     if (plan.action !== "create" && plan.action !== "overwrite") continue;
-    await Deno.writeTextFile(plan.path, plan.content);
+    await refuseLink(plan.path);
+    // createNew: a file that appeared (or a link) since the plan is not overwritten by a "create".
+    await Deno.writeTextFile(plan.path, plan.content, { createNew: plan.action === "create" });
     written.push(plan);
   }
   return written;

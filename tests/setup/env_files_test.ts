@@ -90,3 +90,30 @@ Deno.test("an identical .env is fine; a different .env.example is kept, not over
     assert.equal(await Deno.readTextFile(join(dir, ".env.example")), "# mine\n");
   });
 });
+
+Deno.test("a .env or .env.example that is a symbolic link is refused, never written through", async () => {
+  await withDir(async (dir) => {
+    const outside = await Deno.makeTempDir({ prefix: "sentries-env-outside-" });
+    try {
+      const victim = join(outside, "profile");
+      await Deno.writeTextFile(victim, "export PATH=/opt/bin:$PATH\n");
+      await Deno.symlink(victim, join(dir, ".env.example"));
+      await assert.rejects(() => planEnvFiles(dir, VALUES, true), (err: unknown) => {
+        assert.ok(err instanceof SentriesError);
+        assert.equal(err.code, "setup.env_symlink");
+        return true;
+      });
+      await Deno.remove(join(dir, ".env.example"));
+
+      // A dangling link would otherwise be "missing", and writing it would create its target.
+      const dangling = join(outside, "created-by-sentries");
+      await Deno.symlink(dangling, join(dir, ".env"));
+      await assert.rejects(() => planEnvFiles(dir, VALUES, false), SentriesError);
+      await assert.rejects(() => writeEnvFiles([{ path: join(dir, ".env"), content: "X=1\n", action: "create" }]));
+      assert.equal(await Deno.readTextFile(victim), "export PATH=/opt/bin:$PATH\n");
+      await assert.rejects(() => Deno.lstat(dangling), Deno.errors.NotFound);
+    } finally {
+      await Deno.remove(outside, { recursive: true });
+    }
+  });
+});

@@ -26,8 +26,9 @@ export async function discoverFailures(repoDir: string, config: PytestConfig): P
       hint: run.timedOut
         ? `the suite took longer than ${
           Math.round((config.timeoutMs ?? DEFAULT_PYTEST_TIMEOUT_MS) / 1000)
-        }s: raise the pytest timeout`
-        : "run the same pytest command yourself to see why; check the configured extra arguments",
+        }s: raise SENTRIES_PYTEST_TIMEOUT (seconds; or pytest_timeout in [tool.sentries])`
+        : `run \`${run.command.join(" ")}\` yourself to see why; check SENTRIES_PYTEST_COMMAND and ` +
+          "SENTRIES_PYTEST_ARGS (or pytest_command and pytest_args in [tool.sentries])",
       code: run.timedOut ? "pytest.timeout" : "pytest.unusable",
     });
   }

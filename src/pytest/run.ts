@@ -40,6 +40,8 @@ export interface PytestRun {
   command: string[];
   /** The last lines of pytest's stdout and stderr, for messages when a run is unusable. */
   outputTail: string;
+  /** Whether the JUnit report was written; pytest always writes one, so without it pytest never ran. */
+  reportWritten: boolean;
 }
 
 export const DEFAULT_PYTEST_TIMEOUT_MS = 10 * 60 * 1000;
@@ -78,8 +80,8 @@ export async function runPytest(repoDir: string, config: PytestConfig, select?: 
     );
     const output = [result.stdout, result.stderr].filter((s) => s.trim() !== "").join("\n");
     const cases = await readReport(reportPath, repoDir);
-    const summary = summarizeCases(cases);
-    if (cases.length === 0) {
+    const summary = summarizeCases(cases ?? []);
+    if (!cases?.length) {
       const conftest = conftestFailureFrom(output, repoDir) ??
         conftestFailureFrom(output, await Deno.realPath(repoDir).catch(() => repoDir));
       if (conftest) {
@@ -96,6 +98,7 @@ export async function runPytest(repoDir: string, config: PytestConfig, select?: 
       noTests: result.code === 5,
       command,
       outputTail: output.trimEnd().split("\n").slice(-OUTPUT_TAIL_LINES).join("\n"),
+      reportWritten: cases !== undefined,
     };
   } finally {
     await Deno.remove(reportDir, { recursive: true }).catch(() => {});
@@ -108,17 +111,24 @@ export async function runPytest(repoDir: string, config: PytestConfig, select?: 
  */
 export function unusableRunReason(run: PytestRun): string | undefined {
   if (run.timedOut) return "pytest did not finish in time";
-  if ([0, 1, 5].includes(run.exitCode) || run.failures.length > 0) return undefined;
   const tail = run.outputTail.split("\n").slice(-8).join("\n");
-  return `pytest stopped with exit code ${run.exitCode} without test results${tail ? ":\n" + tail : ""}`;
+  const shown = tail ? ":\n" + tail : "";
+  if (run.failures.length > 0) return undefined;
+  // Exit 0 or 1 without a report is a command that is not pytest (`python3 -m typo`), not a green suite.
+  if (!run.reportWritten) {
+    return `pytest wrote no test report (\`${run.command.join(" ")}\` stopped with exit code ${run.exitCode})${shown}`;
+  }
+  if ([0, 1, 5].includes(run.exitCode)) return undefined;
+  return `pytest stopped with exit code ${run.exitCode} without test results${shown}`;
 }
 
-async function readReport(reportPath: string, repoDir: string): Promise<JunitCase[]> {
+/** The report's cases, or undefined when there is no report (killed, or not pytest at all). */
+async function readReport(reportPath: string, repoDir: string): Promise<JunitCase[] | undefined> {
   let xml: string;
   try {
     xml = await Deno.readTextFile(reportPath);
   } catch {
-    return []; // killed, or stopped before the report was written
+    return undefined;
   }
   try {
     return parseJunitCases(xml, (relative) => existsSync(join(repoDir, relative)));

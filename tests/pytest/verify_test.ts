@@ -20,6 +20,7 @@ function run(collected: string[], failures: TestFailure[]): PytestRun {
     noTests: false,
     command: ["pytest"],
     outputTail: "",
+    reportWritten: true,
   };
 }
 

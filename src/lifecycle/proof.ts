@@ -65,25 +65,37 @@ function isBotAuthor(commit: CommitInfo, bot: Identity): boolean {
   return commit.authorName === bot.name && commit.authorEmail.toLowerCase() === bot.email.toLowerCase();
 }
 
-/** Someone else's commit: not authored as the bot and without the bot's trailers. */
+/** The bot always commits with author = committer; anything else was re-committed by someone. */
+function isRecommitted(commit: CommitInfo): boolean {
+  return commit.committerName !== commit.authorName ||
+    commit.committerEmail.toLowerCase() !== commit.authorEmail.toLowerCase();
+}
+
+/**
+ * Someone else's commit: not authored as the bot and without the bot's trailers, or a bot commit that
+ * someone re-committed (`git commit --amend` keeps the bot's author and trailers, not its committer).
+ */
 export function isForeignCommit(commit: CommitInfo, bot: Identity): boolean {
-  return !isBotAuthor(commit, bot) && !hasBotTrailers(commit);
+  return isRecommitted(commit) || (!isBotAuthor(commit, bot) && !hasBotTrailers(commit));
 }
 
 export function describeCommit(commit: CommitInfo): string {
-  return `${commit.sha.slice(0, 7)} ${commit.authorName} <${commit.authorEmail}>`;
+  const by = `${commit.authorName} <${commit.authorEmail}>`;
+  return isRecommitted(commit)
+    ? `${commit.sha.slice(0, 7)} ${by}, committed by ${commit.committerName} <${commit.committerEmail}>`
+    : `${commit.sha.slice(0, 7)} ${by}`;
 }
 
 const FIELD = "\x1f";
 const RECORD = "\x1e";
 
 /** The `git log --format=` that parseCommitLog reads. */
-export const COMMIT_LOG_FORMAT = ["%H", "%an", "%ae", "%cI", "%B"].join("%x1f") + "%x1e";
+export const COMMIT_LOG_FORMAT = ["%H", "%an", "%ae", "%cn", "%ce", "%cI", "%B"].join("%x1f") + "%x1e";
 
 export function parseCommitLog(output: string): CommitInfo[] {
   return output.split(RECORD).map((r) => r.replace(/^\n/, "")).filter((r) => r.length > 0).map((record) => {
-    const [sha, authorName, authorEmail, date, body] = record.split(FIELD);
-    return { sha, authorName, authorEmail, date, trailers: parseTrailers(body ?? "") };
+    const [sha, authorName, authorEmail, committerName, committerEmail, date, body] = record.split(FIELD);
+    return { sha, authorName, authorEmail, committerName, committerEmail, date, trailers: parseTrailers(body ?? "") };
   });
 }
 

@@ -12,6 +12,9 @@ export interface CommitInfo {
   sha: string;
   authorName: string;
   authorEmail: string;
+  /** Who wrote the commit object: differs from the author after an amend, rebase or cherry-pick by someone. */
+  committerName: string;
+  committerEmail: string;
   /** Committer date, ISO 8601. */
   date: string;
   trailers: Record<string, string>;

@@ -202,11 +202,15 @@ Deno.test("proof: name prefixes, metadata validation, commit log parsing and for
     assert.equal(parseMetadataFile(bad), undefined, bad);
   }
   assert.equal(parseMetadataFile(JSON.stringify({ ...meta, base_sha: "main" })), undefined);
-  const log = `${SHA}\x1fSentries\x1f${BOT.email}\x1f${OLD}\x1ffix\n\nSentries-Sentry: testsentry\n\x1e\n` +
-    `${"d".repeat(40)}\x1fJane\x1fjane@x\x1f${OLD}\x1fmine\n\x1e\n` +
-    `${"e".repeat(40)}\x1fJane\x1fjane@x\x1f${OLD}\x1fcherry-picked\n\nSentries-Sentry: docsentry\n\x1e`;
+  const bot = `Sentries\x1f${BOT.email}`;
+  const log = `${SHA}\x1f${bot}\x1f${bot}\x1f${OLD}\x1ffix\n\nSentries-Sentry: testsentry\n\x1e\n` +
+    `${"d".repeat(40)}\x1fJane\x1fjane@x\x1fJane\x1fjane@x\x1f${OLD}\x1fmine\n\x1e\n` +
+    `${
+      "e".repeat(40)
+    }\x1fJane\x1fjane@x\x1fJane\x1fjane@x\x1f${OLD}\x1fcherry-picked\n\nSentries-Sentry: docsentry\n\x1e\n` +
+    `${"f".repeat(40)}\x1f${bot}\x1fJane\x1fjane@x\x1f${OLD}\x1famended\n\nSentries-Sentry: testsentry\n\x1e`;
   const commits = parseCommitLog(log);
-  assert.deepEqual(commits.map((c) => isForeignCommit(c, BOT)), [false, true, false]);
+  assert.deepEqual(commits.map((c) => isForeignCommit(c, BOT)), [false, true, false, true]);
   assert.equal(commits[0].trailers["Sentries-Sentry"], "testsentry");
   assert.equal(
     isForeignCommit({ ...commits[0], trailers: {}, authorEmail: "SENTRIES@users.noreply.github.com" }, BOT),

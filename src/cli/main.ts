@@ -31,7 +31,6 @@ export function buildProgram(): Command {
     .version(versionText(), "-V, --version", "print the tool version, Deno version and target")
     .option("-C, --repo-path <dir>", "the target repository (default: the current directory)")
     .option("--log-level <level>", "debug | info | warn | error (or LOG_LEVEL)")
-    .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut, writeErr })
     .addHelpText(
       "after",
@@ -61,7 +60,10 @@ Exit codes: 0 success or nothing to do, 1 failure, 2 bad usage or configuration.
   ) {
     program.addCommand(sub as unknown as Command);
   }
-  applyToAll(program, (cmd) => cmd.exitOverride().configureOutput({ writeOut, writeErr }));
+  applyToAll(program, (cmd) =>
+    cmd.exitOverride().configureOutput({ writeOut, writeErr }).showHelpAfterError(
+      `hint: run \`${cmd === program ? "sentries" : `sentries ${cmd.name()}`} --help\` for usage`,
+    ));
   return program as unknown as Command;
 }
 
@@ -70,32 +72,60 @@ function applyToAll(cmd: Command, fn: (c: Command) => void): void {
   for (const sub of cmd.commands) applyToAll(sub as unknown as Command, fn);
 }
 
-export function reportError(err: unknown): number {
+/** What a `--json` run prints on stdout when it fails: machines get the same facts as people. */
+export interface JsonError {
+  error: { code: string; message: string; hint?: string; exitCode: number };
+}
+
+const UNEXPECTED_HINT = "run again with LOG_LEVEL=debug for details, and report it if it persists";
+
+/** Prints the error for people on stderr; returns the JSON form and exit code for machines. */
+export function reportError(err: unknown): JsonError {
   if (err instanceof SentriesError) {
     writeErr(`error: ${err.message}\n`);
     if (err.hint) writeErr(`hint: ${err.hint}\n`);
     if (err.cause && log.enabled("debug")) writeErr(`debug: cause: ${describeError(err.cause)}\n`);
-    return err.exitCode;
+    return { error: { code: err.code, message: err.message, hint: err.hint, exitCode: err.exitCode } };
   }
-  writeErr(`error: unexpected failure: ${describeError(err)}\n`);
+  const message = `unexpected failure: ${describeError(err)}`;
+  writeErr(`error: ${message}\n`);
   if (log.enabled("debug") && err instanceof Error && err.stack) writeErr(`${err.stack}\n`);
-  else writeErr("hint: run again with LOG_LEVEL=debug for details, and report it if it persists\n");
-  return EXIT_FAILURE;
+  else writeErr(`hint: ${UNEXPECTED_HINT}\n`);
+  return { error: { code: "unexpected", message, hint: UNEXPECTED_HINT, exitCode: EXIT_FAILURE } };
+}
+
+/**
+ * Whether this run asked for JSON: the parsed option of the command that ran,
+ * or, when parsing itself failed, a `--json` among the options.
+ */
+function asksForJson(args: string[], parsed: boolean | undefined): boolean {
+  if (parsed !== undefined) return parsed;
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).includes("--json");
 }
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
   const program = buildProgram();
+  let jsonOption: boolean | undefined;
+  program.hook("preAction", (_program, action) => {
+    jsonOption = (action.opts() as { json?: unknown }).json === true;
+  });
   try {
     exitState.code = 0;
     await program.parseAsync(args, { from: "user" });
     return exitState.code;
   } catch (err) {
+    let failure: JsonError;
     if (err instanceof CommanderError) {
-      // Help and version are successes; everything else commander rejects is bad usage.
+      // Help and version are successes; everything else commander rejects is bad usage (already on stderr).
       if (err.exitCode === 0) return 0;
-      return EXIT_USAGE;
+      const message = err.message.replace(/^error: /, "");
+      failure = { error: { code: "usage", message, hint: "run with --help for usage", exitCode: EXIT_USAGE } };
+    } else {
+      failure = reportError(err);
     }
-    return reportError(err);
+    if (asksForJson(args, jsonOption)) writeOut(JSON.stringify(failure, null, 2) + "\n");
+    return failure.error.exitCode;
   }
 }

@@ -48,3 +48,59 @@ Deno.test("tests: a pytest timeout names the setting to raise", async () => {
     await repo.cleanup();
   }
 });
+
+Deno.test("--json: an expected failure prints one JSON error object on stdout, and the message on stderr", async (t) => {
+  const notRepo = await Deno.makeTempDir({ prefix: "sentries-cli-" });
+  try {
+    const cases: Array<
+      { name: string; args: string[]; env?: Record<string, string>; code: number; errorCode: RegExp }
+    > = [
+      { name: "not a git repository", args: ["tests", "--json"], code: 2, errorCode: /^git\.not_a_repo$/ },
+      { name: "status outside a repository", args: ["status", "--json"], code: 2, errorCode: /./ },
+      {
+        name: "invalid configuration",
+        args: ["doctor", "--json"],
+        env: { SENTRIES_MAX_ATTEMPTS: "abc" },
+        code: 2,
+        errorCode: /^config$/,
+      },
+      { name: "bad usage", args: ["cleanup", "--json", "--max-age-days", "x", "--dry-run"], code: 2, errorCode: /./ },
+      { name: "unknown option", args: ["status", "--json", "--bogus"], code: 2, errorCode: /^usage$/ },
+    ];
+    for (const c of cases) {
+      await t.step(c.name, async () => {
+        const r = await runCli(c.args, { cwd: notRepo, env: c.env });
+        assert.equal(r.code, c.code, r.stderr);
+        const parsed = JSON.parse(r.stdout);
+        assert.deepEqual(Object.keys(parsed), ["error"]);
+        assert.match(parsed.error.code, c.errorCode);
+        assert.equal(parsed.error.exitCode, c.code);
+        assert.ok(parsed.error.message.length > 0);
+        assert.doesNotMatch(parsed.error.message, /^error:/);
+        assert.match(r.stderr, /error: /);
+        assertNoStack(r.stderr);
+      });
+    }
+  } finally {
+    await Deno.remove(notRepo, { recursive: true });
+  }
+});
+
+Deno.test("without --json a failure leaves stdout empty", async () => {
+  const notRepo = await Deno.makeTempDir({ prefix: "sentries-cli-" });
+  try {
+    const r = await runCli(["tests"], { cwd: notRepo });
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /error: .* is not a git repository\nhint: /);
+  } finally {
+    await Deno.remove(notRepo, { recursive: true });
+  }
+});
+
+Deno.test("a usage error is error + hint naming the command's --help", async () => {
+  const r = await runCli(["status", "--bogus"]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, "");
+  assert.match(r.stderr, /^error: unknown option '--bogus'\nhint: run `sentries status --help` for usage\n/);
+});

@@ -54,6 +54,7 @@ export async function runDocSentry(options: DocSentryOptions): Promise<DocsRepor
     throw new SentriesError(`${config.repoPath} is not a git repository`, {
       hint: "run sentries inside a git checkout, or pass --repo-path",
       exitCode: 2,
+      code: "git.not_a_repo",
     });
   }
   const eventPath = options.eventPath ?? envOrUndefined("GITHUB_EVENT_PATH");

@@ -22,7 +22,7 @@ export function doctorCommand() {
       `
 Examples:
   sentries doctor
-  LLM_BASE=http://gpu-box:11434 sentries doctor --json
+  LLM_BASE=http://127.0.0.1:8080/v1 sentries doctor --json
 Exit code 0 when nothing failed, 1 otherwise.`,
     )
     .action(async (options, command) => {

@@ -41,10 +41,21 @@ export interface Endpoint {
   api: LlmApi;
 }
 
+/** `host:port` as the build's net list spells it. */
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}
+
 export function unreachableError(endpoint: Endpoint, cause: unknown): LlmError {
   if (cause instanceof Deno.errors.NotCapable) {
     return new LlmError("llm.unreachable", `Sentries is not permitted to connect to ${endpoint.baseUrl}`, {
-      hint: "the permission set allows loopback hosts only; run the model server on 127.0.0.1 or localhost",
+      hint: `this build may only reach loopback hosts and api.github.com: reach the server through loopback ` +
+        `(e.g. an SSH tunnel), or build sentries with SENTRIES_EXTRA_NET=${hostOf(endpoint.baseUrl)} deno task ` +
+        `compile (README "Adding a host")`,
       cause,
     });
   }

@@ -104,3 +104,20 @@ Deno.test("a usage error is error + hint naming the command's --help", async () 
   assert.equal(r.stdout, "");
   assert.match(r.stderr, /^error: unknown option '--bogus'\nhint: run `sentries status --help` for usage\n/);
 });
+
+Deno.test("a model server on another host: the hint says how to allow it, and doctor's example stays on loopback", async () => {
+  const repo = await createPyRepo({ files: FAILING_REPO });
+  try {
+    const r = await runCli(["tests", "--dry-run"], { cwd: repo.dir, env: { LLM_BASE: "http://gpu-box:11434" } });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /error: Sentries is not permitted to connect to http:\/\/gpu-box:11434/);
+    assert.match(r.stderr, /hint: .*SENTRIES_EXTRA_NET=gpu-box:11434/);
+    assertNoStack(r.stderr);
+  } finally {
+    await repo.cleanup();
+  }
+  const help = await runCli(["doctor", "--help"]);
+  for (const url of help.stdout.matchAll(/LLM_BASE=(\S+)/g)) {
+    assert.match(new URL(url[1]).hostname, /^(127\.0\.0\.1|localhost|\[::1\])$/, `${url[1]} is refused by the build`);
+  }
+});

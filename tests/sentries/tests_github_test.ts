@@ -209,3 +209,40 @@ Deno.test("run for a pull request with all tests green: the source PR is labelle
     await s.close();
   }
 });
+
+Deno.test("run for a fork's pull request: nothing is pushed and no PR is opened against a branch of the same name", async () => {
+  const s = await setup();
+  try {
+    // The fork's branch is called `main` too; its commits are only in this clone (refs/pull/N/head).
+    await s.repo.git("checkout", "-q", "--detach", "main");
+    await s.repo.commit({ message: "From the fork", files: { "README.md": "fork\n" } });
+    const headSha = (await s.repo.git("rev-parse", "HEAD")).trim();
+    const source = s.github.seedPull({ title: "Fork PR", headRef: "main", headRepo: "mallory/widgets", headSha });
+    const event = join(await Deno.makeTempDir(), "event.json");
+    await Deno.writeTextFile(
+      event,
+      JSON.stringify({
+        number: source.number,
+        pull_request: {
+          number: source.number,
+          title: "Fork PR",
+          body: "",
+          user: { login: "mallory", type: "User" },
+          labels: [],
+          head: { sha: headSha, ref: "main", repo: { full_name: "mallory/widgets" } },
+          base: { sha: headSha, ref: "main", repo: { full_name: "acme/widgets" } },
+        },
+        repository: { full_name: "acme/widgets" },
+      }),
+    );
+    const r = await runCli(["tests", "--json"], { cwd: s.repo.dir, env: { ...s.env, GITHUB_EVENT_PATH: event } });
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.outcome, "fixed", r.stderr);
+    assert.deepEqual(await remoteBranches(s.origin), ["main"]);
+    assert.equal(s.github.state.pulls.length, 1, "only the fork's own PR");
+    assert.match(r.stderr, /fork/);
+    assert.match(await s.repo.git("branch", "--list", report.branch), /ai-test-fixes/);
+  } finally {
+    await s.close();
+  }
+});

@@ -255,7 +255,10 @@ async function deliver(
 
   const base = target.pullRequest?.headRef ?? target.baseBranch;
   const github = options.github;
-  if (github && base) {
+  // A fork's head branch is not a branch of origin (its name may be `main`), and pushing would put the
+  // fork's commits into origin under the bot's name.
+  const fromFork = target.pullRequest?.isFork === true;
+  if (github && base && !fromFork) {
     const pr = await keepBranchOnFailure(branch, () =>
       pushAndOpenPullRequest({
         github,
@@ -272,7 +275,9 @@ async function deliver(
     finish(report, "fixed", 0, `Opened pull request #${pr.number} with a verified test-only fix.`);
     return;
   }
-  if (options.github && !base) {
+  if (options.github && fromFork) {
+    log.warn(`pull request #${target.pullRequest?.number} comes from a fork: nothing was pushed and no PR opened`);
+  } else if (options.github && !base) {
     log.warn("HEAD is detached and no pull request is known: the branch was not pushed (no base branch for a PR)");
   }
   report.prPreview = { title, body };

@@ -121,3 +121,29 @@ Deno.test("a model server on another host: the hint says how to allow it, and do
     assert.match(new URL(url[1]).hostname, /^(127\.0\.0\.1|localhost|\[::1\])$/, `${url[1]} is refused by the build`);
   }
 });
+
+Deno.test("docs in a repository with no commits says so, not 'unknown head ref'", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sentries-cli-" });
+  try {
+    const init = await new Deno.Command("git", { args: ["init", "-q", dir] }).output();
+    assert.equal(init.code, 0);
+    const r = await runCli(["docs", "--dry-run"], { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /error: the repository has no commits yet\nhint: commit your code first/);
+    assert.doesNotMatch(r.stderr, /unknown head ref/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("docs on the default branch itself: a no-op that says how to pick a range", async () => {
+  const repo = await createPyRepo({ files: { ...FAILING_REPO, "README.md": "# calc\n" } });
+  try {
+    const r = await runCli(["docs", "--dry-run"], { cwd: repo.dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /HEAD adds no commits to main/);
+    assert.match(r.stdout, /--base REF/);
+  } finally {
+    await repo.cleanup();
+  }
+});

@@ -54,6 +54,9 @@ export async function resolveChange(
     return { baseSha, headSha, baseRef: pr.baseRef, headRef: pr.headRef, pullRequest: pr };
   }
   const headRef = options.head ?? "HEAD";
+  if (!options.head && !(await git.revParse("HEAD"))) {
+    throw new SentriesError("the repository has no commits yet", { hint: "commit your code first", code: "git.empty" });
+  }
   const headSha = await resolveRef(git, headRef, "head");
   let baseRef = options.base;
   let baseSha: string;

@@ -17,7 +17,7 @@ import { askModel } from "../ask.ts";
 import { parsePlannerAnswer } from "../prompts_common.ts";
 import { llmUsage, RunState } from "../run_state.ts";
 import type { AttemptReport } from "../tests/report.ts";
-import { resolveChange } from "./change.ts";
+import { type ChangeRange, resolveChange } from "./change.ts";
 import { checkDocs } from "./checks.ts";
 import { deliverDocs } from "./deliver.ts";
 import { readCodeChange, readDocsAt, renderChange } from "./material.ts";
@@ -82,7 +82,7 @@ export async function runDocSentry(options: DocSentryOptions): Promise<DocsRepor
   const code = await state.step("diff", "reading the code change", () => readCodeChange(repo, range, policy.allow));
   report.changedCodeFiles = code.codePaths;
   report.surface = code.surface;
-  if (code.paths.length === 0) return finish(report, "skipped", 0, "The change is empty: nothing to document."), done();
+  if (code.paths.length === 0) return finish(report, "skipped", 0, emptyChangeMessage(range, options)), done();
   if (code.codePaths.length === 0) {
     return finish(
       report,
@@ -289,6 +289,15 @@ function finish(report: DocsReport, outcome: DocsReport["outcome"], exitCode: nu
   report.outcome = outcome;
   report.exitCode = exitCode;
   report.message = message;
+}
+
+/** On the default branch itself the default range is empty: say how to name one. */
+function emptyChangeMessage(range: ChangeRange, options: DocSentryOptions): string {
+  if (range.baseSha !== range.headSha || options.base || range.pullRequest) {
+    return "The change is empty: nothing to document.";
+  }
+  return `HEAD adds no commits to ${range.baseRef} (it is ${range.baseRef}, or already merged into it), so there is ` +
+    "no change to document; pass --base REF (e.g. --base HEAD~1) to document recent commits.";
 }
 
 function emptyReport(

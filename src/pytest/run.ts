@@ -20,7 +20,17 @@ export interface PytestConfig {
   timeoutMs?: number;
   /** Stops pytest (SIGTERM, then SIGKILL) when the run is interrupted. */
   signal?: AbortSignal;
+  /** A "still running" line while pytest runs; default every 30 s to the log (stderr). */
+  heartbeat?: Heartbeat;
 }
+
+export interface Heartbeat {
+  everyMs: number;
+  write: (line: string) => void;
+}
+
+// CI runners kill jobs that print nothing for ~10 minutes, and people wonder whether it hangs.
+const DEFAULT_HEARTBEAT: Heartbeat = { everyMs: 30_000, write: (line) => log.info(line) };
 
 export interface PytestRun {
   exitCode: number;
@@ -67,17 +77,19 @@ export async function runPytest(repoDir: string, config: PytestConfig, select?: 
       ...(config.extraArgs ?? []),
       ...(select ?? config.paths ?? []),
     ];
+    const timeoutMs = config.timeoutMs ?? DEFAULT_PYTEST_TIMEOUT_MS;
+    const stopHeartbeat = startHeartbeat(config.heartbeat ?? DEFAULT_HEARTBEAT, timeoutMs);
     const { command, result } = await runFirstAvailablePytest(
       config.command,
       args,
       {
         cwd: repoDir,
         env: { PYTHONDONTWRITEBYTECODE: "1", PY_COLORS: "0" },
-        timeoutMs: config.timeoutMs ?? DEFAULT_PYTEST_TIMEOUT_MS,
+        timeoutMs,
         signal: config.signal,
       },
       () => exists(reportPath),
-    );
+    ).finally(stopHeartbeat);
     const output = [result.stdout, result.stderr].filter((s) => s.trim() !== "").join("\n");
     const cases = await readReport(reportPath, repoDir);
     const summary = summarizeCases(cases ?? []);
@@ -120,6 +132,21 @@ export function unusableRunReason(run: PytestRun): string | undefined {
   }
   if ([0, 1, 5].includes(run.exitCode)) return undefined;
   return `pytest stopped with exit code ${run.exitCode} without test results${shown}`;
+}
+
+/** Writes a "still running" line every `everyMs`; returns the function that stops it. */
+function startHeartbeat(heartbeat: Heartbeat, timeoutMs: number): () => void {
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const elapsed = minutes(Date.now() - started);
+    heartbeat.write(`… pytest still running (${elapsed} of at most ${minutes(timeoutMs)}; SENTRIES_PYTEST_TIMEOUT)`);
+  }, heartbeat.everyMs);
+  return () => clearInterval(timer);
+}
+
+function minutes(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
 }
 
 /** The report's cases, or undefined when there is no report (killed, or not pytest at all). */

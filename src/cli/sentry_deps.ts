@@ -9,7 +9,10 @@ export { llmClientFor };
 export function githubFor(config: Config): GitHub | undefined {
   if (!config.githubToken) return undefined;
   if (!config.githubRepository) {
-    log.warn("GITHUB_TOKEN is set but GITHUB_REPOSITORY is not: the fix stays on a local branch");
+    log.warn(
+      "GITHUB_TOKEN is set but GITHUB_REPOSITORY is not, so GitHub is not used (no push, no pull requests): " +
+        "set GITHUB_REPOSITORY=owner/name",
+    );
     return undefined;
   }
   return createGitHub({ token: config.githubToken, repository: config.githubRepository, apiUrl: config.githubApiUrl });

@@ -147,3 +147,18 @@ Deno.test("docs on the default branch itself: a no-op that says how to pick a ra
     await repo.cleanup();
   }
 });
+
+Deno.test("GITHUB_TOKEN without GITHUB_REPOSITORY: every command warns with the fix, in its own words", async () => {
+  const repo = await createPyRepo({ files: { "README.md": "# x\n" } });
+  try {
+    for (const args of [["cleanup", "--dry-run"], ["status"]]) {
+      const r = await runCli(args, { cwd: repo.dir, env: { GITHUB_TOKEN: "t0ken" } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /warning: GITHUB_TOKEN is set but GITHUB_REPOSITORY is not/, args.join(" "));
+      assert.match(r.stderr, /set GITHUB_REPOSITORY=owner\/name/, args.join(" "));
+      assert.doesNotMatch(r.stderr, /the fix stays/, args.join(" "));
+    }
+  } finally {
+    await repo.cleanup();
+  }
+});

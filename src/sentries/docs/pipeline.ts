@@ -10,7 +10,9 @@ import { createWorktree, type Worktree } from "../../git/worktree.ts";
 import { type GitHub, type PullRequestEvent, readPullRequestEvent } from "../../github/mod.ts";
 import type { LlmClient } from "../../llm/mod.ts";
 import { log } from "../../log.ts";
-import { formatProblemsForModel, type PreparedPatch, resolvePolicy } from "../../patch/mod.ts";
+import { formatProblemsForModel, type GuardPolicy, type PreparedPatch, resolvePolicy } from "../../patch/mod.ts";
+import { checkRealPath } from "../../patch/guard_fs.ts";
+import { checkAllowlist, checkPathSyntax } from "../../patch/guard_paths.ts";
 import { requestPatch, unappliedAttempt } from "../patch_step.ts";
 import { writeJobSummary } from "../../delivery/summary.ts";
 import { askModel } from "../ask.ts";
@@ -186,7 +188,13 @@ async function patchDocs(
 ): Promise<Extract<PreparedPatch, { kind: "ok" }> | undefined> {
   const { config } = options;
   const policy = resolvePolicy("docs", config.guards.docs);
-  const files = await docFilesToEdit(worktree.dir, input.plan, input.docs, Math.floor(config.contextTokens * 0.3));
+  const files = await docFilesToEdit(
+    worktree.dir,
+    input.plan,
+    input.docs,
+    Math.floor(config.contextTokens * 0.3),
+    policy,
+  );
   const attempts: AttemptReport[] = [];
   report.attempts = attempts;
   const seen = new Set<string>();
@@ -263,7 +271,18 @@ function readAfter(dir: string, changes: Array<{ path: string; newContent: strin
 }
 
 /** The doc files the plan names, then the most relevant ones, whole, within a budget. */
-async function docFilesToEdit(dir: string, plan: string, ranked: string[], budget: number) {
+/**
+ * Whether a path the plan names may be shown to the patcher: an allowlisted file that really is in the
+ * worktree. The plan is model output (a PR can steer it), so `../../home/…/hosts.yml` or a committed
+ * link to a file elsewhere must not be read into a prompt whose answer ends up in a public PR.
+ */
+async function mayShow(dir: string, path: string, policy: GuardPolicy): Promise<boolean> {
+  if (checkPathSyntax(path).length > 0 || checkAllowlist(path, policy).length > 0) return false;
+  const real = await checkRealPath(dir, path, policy.allow).catch(() => undefined);
+  return real !== undefined && real.problems.length === 0 && real.exists;
+}
+
+async function docFilesToEdit(dir: string, plan: string, ranked: string[], budget: number, policy: GuardPolicy) {
   const named = ranked.filter((p) => plan.includes(p));
   const inPlan = [...plan.matchAll(/([\w./-]+\.(?:md|ya?ml))/g)].map((m) => m[1]);
   const order = [...new Set([...inPlan, ...named, ...ranked])];
@@ -271,6 +290,7 @@ async function docFilesToEdit(dir: string, plan: string, ranked: string[], budge
   let used = 0;
   for (const path of order) {
     let content: string;
+    if (!(await mayShow(dir, path, policy))) continue;
     try {
       content = await Deno.readTextFile(join(dir, path));
     } catch {

@@ -85,10 +85,17 @@ function closest(word: string, candidates: string[]): string | undefined {
   return best && best.d <= 3 ? best.c : undefined;
 }
 
+function showDefault(def: SettingDef): string {
+  return Array.isArray(def.default) ? def.default.join(" ") || "none" : String(def.default);
+}
+
 /** Converts and validates one raw value; throws ConfigError naming the source. */
 export function coerceSetting(def: SettingDef, raw: RawValue, source: string): string | number | string[] {
   const bad = (why: string, hint?: string) =>
-    new ConfigError(`invalid value ${JSON.stringify(raw)} for ${source}: ${why}`, { hint });
+    new ConfigError(`invalid value ${JSON.stringify(raw)} for ${source}: ${why}`, {
+      hint: hint ??
+        (def.default === undefined ? undefined : `fix it, or leave it out for the default (${showDefault(def)})`),
+    });
   switch (def.type) {
     case "int": {
       const n = typeof raw === "number"

@@ -162,3 +162,12 @@ Deno.test("GITHUB_TOKEN without GITHUB_REPOSITORY: every command warns with the 
     await repo.cleanup();
   }
 });
+
+Deno.test("an invalid setting has a hint that names the default", async () => {
+  const r = await runCli(["doctor"], { env: { SENTRIES_MAX_ATTEMPTS: "abc" } });
+  assert.equal(r.code, 2);
+  assert.match(
+    r.stderr,
+    /error: invalid value "abc" for environment variable SENTRIES_MAX_ATTEMPTS: expected a whole number\nhint: .*default \(3\)/,
+  );
+});

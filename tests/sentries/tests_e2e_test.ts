@@ -416,8 +416,9 @@ Deno.test("a flaky test is reported as flaky, not fixed", async () => {
   const repo = await createPyRepo({
     files: {
       "pyproject.toml": PYPROJECT,
-      "tests/test_flaky.py": "import os, tempfile\n\nMARK = os.path.join(tempfile.gettempdir(), 'sentries-flaky-' + " +
-        "os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))\n\n\ndef test_sometimes():\n" +
+      // A marker unique to this run: fails the first time, passes when re-run.
+      "tests/test_flaky.py": "import os, tempfile\n\nMARK = os.path.join(tempfile.gettempdir(), " +
+        `'sentries-flaky-${crypto.randomUUID()}')\n\n\ndef test_sometimes():\n` +
         "    if os.path.exists(MARK):\n        os.remove(MARK)\n        return\n    open(MARK, 'w').close()\n    assert False, 'first run fails'\n",
     },
   });

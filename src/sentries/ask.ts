@@ -23,7 +23,9 @@ export async function askModel(
   let tokens = 0;
   // Before the first token a model may still be loading: keep showing that the run is alive.
   const waiting = setInterval(() => {
-    if (tokens === 0) status.update(`${options.purpose}: waiting for ${model} (loading the model?) ${seconds()} s`);
+    if (tokens === 0 && seconds() >= 3) {
+      status.update(`${options.purpose}: waiting for ${model} (loading the model?) ${seconds()} s`);
+    }
   }, 1000);
   try {
     const result = await llm.chat(model, messages, {

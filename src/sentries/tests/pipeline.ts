@@ -77,6 +77,22 @@ async function runInWorktree(
   worktree: Worktree,
   report: TestsReport,
 ): Promise<void> {
+  // A run with nothing to fix needs no model server, but a broken one should be said early, not after pytest.
+  const probe = probeModelServer(options.llm);
+  try {
+    await fixInWorktree(options, state, target, worktree, report);
+  } finally {
+    await probe;
+  }
+}
+
+async function fixInWorktree(
+  options: TestSentryOptions,
+  state: RunState,
+  target: RunTarget,
+  worktree: Worktree,
+  report: TestsReport,
+): Promise<void> {
   const { config } = options;
   const pytest: PytestConfig = {
     command: config.pytestCommand,
@@ -201,6 +217,17 @@ async function runInWorktree(
     "deliver",
     "committing on a new branch",
     () => deliver(options, state, target, worktree, report, key),
+  );
+}
+
+/** Asks the model server for its version while pytest runs; only warns, and never throws. */
+function probeModelServer(llm: LlmClient): Promise<void> {
+  return llm.version().then(
+    () => {},
+    (err) => {
+      const hint = err instanceof SentriesError && err.hint ? ` (${err.hint})` : "";
+      log.warn(`${err instanceof Error ? err.message : String(err)}${hint}: a failing test cannot be fixed without it`);
+    },
   );
 }
 

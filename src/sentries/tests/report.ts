@@ -63,6 +63,14 @@ function secs(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** A model's text, indented, at most `max` lines (a rambling answer must not flood the log; --json has it all). */
+export function indentCapped(text: string, max: number): string {
+  const lines = text.trimEnd().split("\n");
+  const shown = lines.slice(0, max).map((l) => `    ${l}`);
+  if (lines.length > max) shown.push(`    … (${lines.length - max} more lines; --json has the whole text)`);
+  return shown.join("\n");
+}
+
 export function renderHuman(r: TestsReport): string {
   const out: string[] = [];
   out.push(`TestSentry: ${OUTCOME_TITLE[r.outcome]}${r.dryRun ? " (dry run)" : ""}`);
@@ -78,7 +86,7 @@ export function renderHuman(r: TestsReport): string {
   for (const f of r.flaky) out.push(`  ~ flaky: ${f.nodeId} (passed when re-run alone)`);
   if (r.reason) out.push(`  planner: ${r.reason}`);
   if (r.plan && r.outcome !== "source_bug") {
-    out.push(`  plan:\n${r.plan.split("\n").map((l) => `    ${l}`).join("\n")}`);
+    out.push(`  plan:\n${indentCapped(r.plan, 15)}`);
   }
   for (const a of r.attempts) {
     const why = a.problems?.length ? `: ${a.problems.map((p) => p.message).join("; ").slice(0, 200)}` : "";

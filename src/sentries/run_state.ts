@@ -69,3 +69,15 @@ export function llmUsage(llm: LlmClient | undefined): LlmUsage {
     ms: Math.round(calls.reduce((s, c) => s + c.durationMs, 0)),
   };
 }
+
+/** Sets a report's outcome, exit code and message in one place. */
+export function finish<R extends { outcome: string; exitCode: number; message: string }>(
+  report: R,
+  outcome: R["outcome"],
+  exitCode: number,
+  message: string,
+): void {
+  report.outcome = outcome;
+  report.exitCode = exitCode;
+  report.message = message;
+}

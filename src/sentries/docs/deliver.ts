@@ -23,7 +23,7 @@ import type { Worktree } from "../../git/worktree.ts";
 import { type GitHub, parseMetadataMarker, type PullRequestInfo } from "../../github/mod.ts";
 import { log } from "../../log.ts";
 import { type PreparedPatch, writeChanges } from "../../patch/mod.ts";
-import { llmUsage, type RunState } from "../run_state.ts";
+import { finish, llmUsage, type RunState } from "../run_state.ts";
 import type { ChangeRange } from "./change.ts";
 import type { DocSentryOptions } from "./pipeline.ts";
 import { DOCS_LABELS } from "./pipeline.ts";
@@ -180,10 +180,4 @@ export async function deliverDocs(input: DeliverDocsInput): Promise<void> {
 async function labelSource(github: GitHub, number: number, label: string): Promise<void> {
   await github.ensureLabels([labelSpec(label)]);
   await github.addLabels(number, [label]);
-}
-
-function finish(report: DocsReport, outcome: DocsReport["outcome"], exitCode: number, message: string): void {
-  report.outcome = outcome;
-  report.exitCode = exitCode;
-  report.message = message;
 }

@@ -12,13 +12,14 @@ import type { LlmClient } from "../../llm/mod.ts";
 import { log } from "../../log.ts";
 import { discoverFailures, type Discovery, type PytestConfig } from "../../pytest/mod.ts";
 import { buildTestContext } from "../../context/mod.ts";
-import { botBranchName, newMetadata, stableKey } from "../../delivery/metadata.ts";
-import { commitOnBotBranch, findOpenDuplicate, labelSpec, pushAndOpenPullRequest } from "../../delivery/deliver.ts";
+import { stableKey } from "../../delivery/metadata.ts";
+import { findOpenDuplicate } from "../../delivery/deliver.ts";
 import { writeJobSummary } from "../../delivery/summary.ts";
-import { llmUsage, RunState } from "../run_state.ts";
+import { finish, llmUsage, RunState } from "../run_state.ts";
+import { deliverFix, labelNoopPullRequest } from "./deliver.ts";
 import { planFix } from "./plan.ts";
 import { patchUntilVerified } from "./attempts.ts";
-import { renderJobSummary, renderPrBody, type TestsReport } from "./report.ts";
+import { renderJobSummary, type TestsReport } from "./report.ts";
 import { resolveTarget, type RunTarget } from "../target.ts";
 
 export interface TestSentryOptions {
@@ -216,7 +217,7 @@ async function fixInWorktree(
   await state.step(
     "deliver",
     "committing on a new branch",
-    () => deliver(options, state, target, worktree, report, key),
+    () => deliverFix(options, state, target, worktree, report, key),
   );
 }
 
@@ -234,113 +235,6 @@ function probeModelServer(llm: LlmClient): Promise<void> {
 function contextBudget(config: Config): number {
   // Leave room in each request for the system prompt, the plan and the files to edit.
   return Math.max(800, Math.floor(config.contextTokens * 0.55));
-}
-
-async function deliver(
-  options: TestSentryOptions,
-  state: RunState,
-  target: RunTarget,
-  worktree: Worktree,
-  report: TestsReport,
-  key: string,
-): Promise<void> {
-  const { config } = options;
-  const now = options.now?.() ?? new Date();
-  const wantedBranch = botBranchName("testsentry", target.baseSha, now);
-  const usage = llmUsage(options.llm);
-  const metadata = newMetadata({
-    sentry: "testsentry",
-    models: { plan: config.modelPlan, patch: config.modelPatch },
-    base_sha: target.baseSha,
-    base_branch: target.baseBranch,
-    created_at: now.toISOString(),
-    key,
-    failing_tests: report.failures.map((f) => f.nodeId),
-    source_pr: target.pullRequest?.number,
-    attempts: report.attempts.length,
-    tokens: {
-      prompt: usage.promptTokens,
-      completion: usage.completionTokens,
-      estimated_prompt: usage.estimatedPromptTokens,
-    },
-    duration_ms: state.totalMs(),
-  });
-  const title = `fix(tests): update ${report.failures.length} out-of-date test${report.failures.length > 1 ? "s" : ""}`;
-  const body = renderPrBody(report);
-  const committed = await commitOnBotBranch({
-    worktree: worktree.git,
-    branch: wantedBranch,
-    paths: report.changedFiles,
-    metadata,
-    subject: title,
-    body: `Failing before:\n${report.failures.map((f) => `- ${f.nodeId}`).join("\n")}\n\nPlan:\n${report.plan ?? ""}`,
-    identity: { name: config.authorName, email: config.authorEmail },
-  });
-  const branch = committed.branch;
-  report.commit = committed.commit;
-  report.branch = branch;
-
-  const base = target.pullRequest?.headRef ?? target.baseBranch;
-  const github = options.github;
-  // A fork's head branch is not a branch of origin (its name may be `main`), and pushing would put the
-  // fork's commits into origin under the bot's name.
-  const fromFork = target.pullRequest?.isFork === true;
-  if (github && base && !fromFork) {
-    const pr = await keepBranchOnFailure(branch, () =>
-      pushAndOpenPullRequest({
-        github,
-        worktree: worktree.git,
-        branch,
-        base,
-        title,
-        body,
-        labels: TESTS_LABELS,
-        metadata,
-        sourcePr: target.pullRequest ? { number: target.pullRequest.number, label: "tests-sentry:done" } : undefined,
-      }));
-    report.pullRequest = pr;
-    finish(report, "fixed", 0, `Opened pull request #${pr.number} with a verified test-only fix.`);
-    return;
-  }
-  if (options.github && fromFork) {
-    log.warn(`pull request #${target.pullRequest?.number} comes from a fork: nothing was pushed and no PR opened`);
-  } else if (options.github && !base) {
-    log.warn("HEAD is detached and no pull request is known: the branch was not pushed (no base branch for a PR)");
-  }
-  report.prPreview = { title, body };
-  finish(report, "fixed", 0, `Committed a verified test-only fix on local branch ${branch}.`);
-}
-
-const NOOP_OUTCOMES = new Set(["no_failures", "no_tests", "flaky_only"]);
-
-/** Run for a pull request with nothing to fix: say so on the PR with `tests-sentry:noop`. */
-async function labelNoopPullRequest(options: TestSentryOptions, target: RunTarget, report: TestsReport) {
-  if (!options.github || !target.pullRequest || options.dryRun || !NOOP_OUTCOMES.has(report.outcome)) return;
-  await options.github.ensureLabels([labelSpec("tests-sentry:noop")]);
-  await options.github.addLabels(target.pullRequest.number, ["tests-sentry:noop"]);
-}
-
-/** A failure after the commit must still tell the user where the verified fix is. */
-async function keepBranchOnFailure<T>(branch: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof SentriesError) {
-      throw new SentriesError(err.message, {
-        hint: `${err.hint ? err.hint + "; " : ""}the verified fix is committed on local branch ${branch}`,
-        exitCode: err.exitCode,
-        code: err.code,
-        cause: err.cause,
-      });
-    }
-    throw err;
-  }
-}
-
-function finish(report: TestsReport, outcome: TestsReport["outcome"], exitCode: number, message: string): void {
-  report.outcome = outcome;
-  report.exitCode = exitCode;
-  report.message = message;
 }
 
 function emptyReport(options: TestSentryOptions, target: RunTarget): TestsReport {

@@ -30,6 +30,7 @@ export interface Config {
   pytestTimeoutSec: number;
   pytestCommand?: string[];
   pytestArgs: string[];
+  pytestFork: "auto" | "on" | "off";
   contextTokens: number;
   maxAttempts: number;
   authorName: string;

@@ -113,6 +113,15 @@ export const SETTINGS: readonly SettingDef[] = [
     description: 'How to run pytest, e.g. "python3 -m pytest" (default: pytest, else python3 -m pytest)',
   },
   {
+    key: "pytestFork",
+    toml: "pytest_fork",
+    env: "SENTRIES_PYTEST_FORK",
+    type: "enum",
+    choices: ["auto", "on", "off"],
+    default: "auto",
+    description: "Re-runs fork a warmed-up pytest instead of starting a new one: auto (Linux), on, off",
+  },
+  {
     key: "pytestArgs",
     toml: "pytest_args",
     env: "SENTRIES_PYTEST_ARGS",

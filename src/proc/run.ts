@@ -95,18 +95,24 @@ export class ProgramNotPermittedError extends SentriesError {
   }
 }
 
-export async function runProgram(program: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
-  const started = performance.now();
-  let child: Deno.ChildProcess;
+/**
+ * Starts a long-lived child (all three streams piped) with the same environment rules and
+ * error translation as runProgram; the caller owns its lifetime.
+ */
+export function spawnProgram(
+  program: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; stdin?: "piped" | "null"; stderr?: "piped" | "null" } = {},
+): Deno.ChildProcess {
   try {
-    child = new Deno.Command(program, {
+    return new Deno.Command(program, {
       args,
       cwd: options.cwd,
       env: childEnv(options.env),
       clearEnv: true,
-      stdin: options.stdin === undefined ? "null" : "piped",
+      stdin: options.stdin ?? "piped",
       stdout: "piped",
-      stderr: "piped",
+      stderr: options.stderr ?? "piped",
     }).spawn();
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) throw new ProgramNotFoundError(program, err);
@@ -115,6 +121,15 @@ export async function runProgram(program: string, args: string[], options: RunOp
     }
     throw err;
   }
+}
+
+export async function runProgram(program: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const started = performance.now();
+  const child = spawnProgram(program, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdin: options.stdin === undefined ? "null" : "piped",
+  });
 
   if (options.stdin !== undefined) {
     const writer = child.stdin.getWriter();

@@ -19,7 +19,8 @@ export interface Discovery {
 }
 
 export async function discoverFailures(repoDir: string, config: PytestConfig): Promise<Discovery> {
-  const run = await runPytest(repoDir, config);
+  // The full run starts pytest itself: a fork server warms up meanwhile, for the re-runs.
+  const run = await runPytest(repoDir, { ...config, forkServer: undefined });
   const problem = unusableRunReason(run);
   if (problem) {
     throw new SentriesError(problem, {

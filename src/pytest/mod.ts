@@ -1,5 +1,13 @@
 /** The pytest adapter: run pytest, read its results, find the failures that are real. */
-export { DEFAULT_PYTEST_TIMEOUT_MS, type PytestConfig, type PytestRun, runPytest, unusableRunReason } from "./run.ts";
+export {
+  DEFAULT_PYTEST_TIMEOUT_MS,
+  PYTEST_ENV,
+  type PytestConfig,
+  type PytestRun,
+  runPytest,
+  unusableRunReason,
+} from "./run.ts";
+export { PytestForkServer, startForkServerFor } from "./fork_server.ts";
 export { classifyRerun, discoverFailures, type Discovery, rerunFailures, selectionOf } from "./discover.ts";
 export { type FailureKind, type TestFailure } from "./results.ts";
 export { AUTO_PYTEST_COMMANDS, PytestNotInstalledError } from "./command.ts";

@@ -4,7 +4,8 @@
  * PYTHONDONTWRITEBYTECODE keep the working tree free of pytest's own files.
  */
 import { join, resolve } from "node:path";
-import { runFirstAvailablePytest } from "./command.ts";
+import { type CommandRun, runFirstAvailablePytest } from "./command.ts";
+import type { PytestForkServer } from "./fork_server.ts";
 import { type JunitCase, parseJunitCases } from "./junit.ts";
 import { conftestFailureFrom, summarizeCases, type TestFailure } from "./results.ts";
 import { log } from "../log.ts";
@@ -20,6 +21,11 @@ export interface PytestConfig {
   timeoutMs?: number;
   /** Stops pytest (SIGTERM, then SIGKILL) when the run is interrupted. */
   signal?: AbortSignal;
+  /**
+   * A warmed-up pytest that forks a child per run (fork_server.ts); used when it runs the same
+   * command as `command`, otherwise (or when it fails) pytest starts normally.
+   */
+  forkServer?: Promise<PytestForkServer | undefined>;
   /** A "still running" line while pytest runs; default every 30 s to the log (stderr). */
   heartbeat?: Heartbeat;
 }
@@ -79,17 +85,8 @@ export async function runPytest(repoDir: string, config: PytestConfig, select?: 
     ];
     const timeoutMs = config.timeoutMs ?? DEFAULT_PYTEST_TIMEOUT_MS;
     const stopHeartbeat = startHeartbeat(config.heartbeat ?? DEFAULT_HEARTBEAT, timeoutMs);
-    const { command, result } = await runFirstAvailablePytest(
-      config.command,
-      args,
-      {
-        cwd: repoDir,
-        env: { PYTHONDONTWRITEBYTECODE: "1", PY_COLORS: "0" },
-        timeoutMs,
-        signal: config.signal,
-      },
-      () => exists(reportPath),
-    ).finally(stopHeartbeat);
+    const { command, result } = await runOnServerOrStart(config, args, repoDir, timeoutMs, () => exists(reportPath))
+      .finally(stopHeartbeat);
     const output = [result.stdout, result.stderr].filter((s) => s.trim() !== "").join("\n");
     const cases = await readReport(reportPath, repoDir);
     const summary = summarizeCases(cases ?? []);
@@ -115,6 +112,38 @@ export async function runPytest(repoDir: string, config: PytestConfig, select?: 
   } finally {
     await Deno.remove(reportDir, { recursive: true }).catch(() => {});
   }
+}
+
+/** The environment every pytest run gets: no bytecode files in the worktree, no colours in reports. */
+export const PYTEST_ENV: Record<string, string> = { PYTHONDONTWRITEBYTECODE: "1", PY_COLORS: "0" };
+
+async function runOnServerOrStart(
+  config: PytestConfig,
+  args: string[],
+  repoDir: string,
+  timeoutMs: number,
+  reportExists: () => Promise<boolean>,
+): Promise<CommandRun> {
+  const server = config.forkServer ? await config.forkServer : undefined;
+  const command = config.command;
+  if (server?.alive && command && sameCommand(server.command, command)) {
+    try {
+      const result = await server.run(args, { cwd: repoDir, timeoutMs, signal: config.signal });
+      return { command: [...command], result };
+    } catch (err) {
+      log.debug(`pytest fork server failed (${(err as Error).message}); starting pytest normally`);
+    }
+  }
+  return await runFirstAvailablePytest(
+    command,
+    args,
+    { cwd: repoDir, env: PYTEST_ENV, timeoutMs, signal: config.signal },
+    reportExists,
+  );
+}
+
+function sameCommand(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((part, i) => part === b[i]);
 }
 
 /**

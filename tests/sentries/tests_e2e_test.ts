@@ -177,6 +177,23 @@ Deno.test("LOG_LEVEL=debug shows every model request's size and time on stderr; 
   }
 });
 
+Deno.test("with SENTRIES_PYTEST_FORK=off every pytest run starts normally, with the same result", async () => {
+  const repo = await calcRepo();
+  try {
+    await withStandIn({ plan: UPDATE_PLAN("1. fix"), patches: [CALC_FIX] }, async (url) => {
+      const r = await runCli(["tests", "--dry-run", "--json"], {
+        cwd: repo.dir,
+        env: { LLM_BASE: url, SENTRIES_PYTEST_FORK: "off", LOG_LEVEL: "debug" },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).outcome, "fixed");
+      assert.doesNotMatch(r.stderr, /fork server ready/);
+    });
+  } finally {
+    await repo.cleanup();
+  }
+});
+
 Deno.test("--dry-run shows the verified diff and creates no branch or commit", async () => {
   const repo = await calcRepo();
   try {

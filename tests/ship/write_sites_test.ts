@@ -13,6 +13,8 @@ import { PROJECT_ROOT } from "../support/cli.ts";
 export const WRITE_SITES: Record<string, string> = {
   "src/git/worktree.ts": "creates and removes the temporary worktree folder ($TMPDIR/sentries-wt-*)",
   "src/pytest/run.ts": "creates and removes a temporary folder for pytest's JUnit report ($TMPDIR/sentries-pytest-*)",
+  "src/pytest/fork_server.ts":
+    "writes its pytest plugin and each run's output into its own temporary folder ($TMPDIR/sentries-forkserver-*)",
   "src/patch/write.ts": "writes a guarded patch's files inside the worktree (paths re-checked, symlinks resolved)",
   "src/delivery/deliver.ts": "writes .sentries-metadata.json inside the worktree before committing it",
   "src/delivery/summary.ts": "appends the run's report to $GITHUB_STEP_SUMMARY (GitHub Actions' job summary file)",

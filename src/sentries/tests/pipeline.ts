@@ -10,7 +10,15 @@ import { createWorktree, type Worktree } from "../../git/worktree.ts";
 import type { GitHub } from "../../github/mod.ts";
 import type { LlmClient } from "../../llm/mod.ts";
 import { log } from "../../log.ts";
-import { discoverFailures, type Discovery, type PytestConfig } from "../../pytest/mod.ts";
+import {
+  AUTO_PYTEST_COMMANDS,
+  discoverFailures,
+  type Discovery,
+  PYTEST_ENV,
+  type PytestConfig,
+  type PytestForkServer,
+  startForkServerFor,
+} from "../../pytest/mod.ts";
 import { buildTestContext } from "../../context/mod.ts";
 import { stableKey } from "../../delivery/metadata.ts";
 import { findOpenDuplicate } from "../../delivery/deliver.ts";
@@ -80,11 +88,23 @@ async function runInWorktree(
 ): Promise<void> {
   // A run with nothing to fix needs no model server, but a broken one should be said early, not after pytest.
   const probe = probeModelServer(options.llm);
+  // Warms up a pytest to fork the re-runs from, while the full run goes on.
+  const warmUp = new AbortController();
+  const forkServer = forkServerWanted(options.config)
+    ? startForkServerFor(options.config.pytestCommand, PYTEST_ENV, AUTO_PYTEST_COMMANDS, warmUp.signal)
+    : undefined;
   try {
-    await fixInWorktree(options, state, target, worktree, report);
+    await fixInWorktree(options, state, target, worktree, report, forkServer);
   } finally {
+    warmUp.abort(); // a warm-up still under way is not needed any more
     await probe;
+    await (await forkServer)?.close();
   }
+}
+
+/** Forking a warmed-up pytest is safe on Linux; macOS frameworks can crash in a forked child. */
+function forkServerWanted(config: Config): boolean {
+  return config.pytestFork === "on" || (config.pytestFork === "auto" && Deno.build.os === "linux");
 }
 
 async function fixInWorktree(
@@ -93,6 +113,7 @@ async function fixInWorktree(
   target: RunTarget,
   worktree: Worktree,
   report: TestsReport,
+  forkServer: Promise<PytestForkServer | undefined> | undefined,
 ): Promise<void> {
   const { config } = options;
   const pytest: PytestConfig = {
@@ -100,6 +121,7 @@ async function fixInWorktree(
     extraArgs: config.pytestArgs,
     timeoutMs: config.pytestTimeoutSec * 1000,
     signal: options.signal,
+    forkServer,
   };
 
   // discover

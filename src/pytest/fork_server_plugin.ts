@@ -1,0 +1,102 @@
+/**
+ * The Python side of the pytest fork server, as text written to a temp dir.
+ *
+ * Loaded with `-p sentries_fork_server` into a pytest run of an empty folder:
+ * that run imports pytest and every plugin and configures them once (with
+ * auto-loaded plugins such as hypothesis that costs most of a pytest start).
+ * When the run ends, the interpreter's exit handler serves requests: each one
+ * forks a child that runs `pytest.main(args)` in the requested folder, so every
+ * run still starts from a clean process but skips the start-up cost.
+ */
+export const FORK_SERVER_MODULE = "sentries_fork_server";
+
+export const FORK_SERVER_READY = "@@sentries-fork-ready@@";
+export const FORK_SERVER_DONE = "@@sentries-fork-done@@";
+
+export const FORK_SERVER_SOURCE = `"""Sentries pytest fork server (see src/pytest/fork_server_plugin.ts)."""
+import atexit
+import json
+import os
+import signal
+import sys
+import traceback
+
+_READY = ${JSON.stringify(FORK_SERVER_READY)}
+_DONE = ${JSON.stringify(FORK_SERVER_DONE)}
+_child = 0
+
+
+def pytest_configure(config):
+    if os.environ.pop("SENTRIES_FORK_SERVER", None) == "1":
+        atexit.register(_serve)
+
+
+def _on_term(signum, frame):
+    if _child:
+        try:
+            os.kill(_child, signal.SIGKILL)
+        except OSError:
+            pass
+    os._exit(143)
+
+
+def _restore_environment(cwd, start_cwd, plugin_dir):
+    original = os.environ.pop("SENTRIES_FORK_ORIGINAL_PYTHONPATH", "")
+    if original:
+        os.environ["PYTHONPATH"] = original
+    else:
+        os.environ.pop("PYTHONPATH", None)
+    sys.path[:] = [p for p in sys.path if p != plugin_dir]
+    # \`python -m pytest\` puts its starting folder first on sys.path: that is the requested folder now.
+    if sys.path and sys.path[0] == start_cwd:
+        sys.path[0] = cwd
+
+
+def _child_main(request, start_cwd, plugin_dir):
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.chdir(request["cwd"])
+    _restore_environment(request["cwd"], start_cwd, plugin_dir)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    out = os.open(request["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    err = os.open(request["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(out, 1)
+    os.dup2(err, 2)
+    import pytest
+
+    code = pytest.main(request["args"])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return int(code)
+
+
+def _serve():
+    global _child
+    start_cwd = os.getcwd()
+    plugin_dir = os.path.dirname(os.path.abspath(__file__))
+    replies = os.fdopen(os.dup(1), "w")
+    signal.signal(signal.SIGTERM, _on_term)
+    replies.write(_READY + " {}\\n")
+    replies.flush()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            code = 3
+            try:
+                code = _child_main(request, start_cwd, plugin_dir)
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        _child = pid
+        _, status = os.waitpid(pid, 0)
+        _child = 0
+        code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+        replies.write(_DONE + " " + json.dumps({"code": code}) + "\\n")
+        replies.flush()
+`;

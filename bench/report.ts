@@ -210,8 +210,9 @@ export function renderMarkdown(results: BenchResults): string {
       "",
       overheadTable(o),
       "",
-      "The added time is mostly fixed: two more pytest starts (the failure re-run alone, to rule out a flaky " +
-        "test, and the narrow verification) plus a git worktree. So the ratio falls as a suite's own run time " +
+      "The added time is mostly fixed: two more pytest runs (the failure re-run alone, to rule out a flaky " +
+        "test, and the narrow verification; both forked from a pytest warmed up while the full run goes on, " +
+        "so they skip pytest's start-up) plus a git worktree. So the ratio falls as a suite's own run time " +
         'grows; the "ratio 1.5 from" column is the bare suite time at which the same added time gives 1.5. ' +
         "With the stand-in answering instantly, the model's share is nil here; a real local model adds seconds " +
         "to minutes per call, which no pytest strategy changes.",

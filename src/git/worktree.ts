@@ -19,6 +19,8 @@ export interface Worktree {
 export async function createWorktree(repo: Git, commit: string, signal?: AbortSignal): Promise<Worktree> {
   const parent = await Deno.makeTempDir({ prefix: "sentries-wt-" });
   const dir = join(parent, "repo");
+  // A run killed with SIGKILL could not remove its worktree; forget those whose folder is gone.
+  await repo.run(["worktree", "prune"], { allowFail: true });
   await repo.run(["worktree", "add", "--detach", "--quiet", dir, commit]);
   const git = new Git(dir, signal);
   let removed = false;

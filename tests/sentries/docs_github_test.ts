@@ -236,3 +236,41 @@ Deno.test("a PR that only copies the bot's markers is not the bot's: never force
     await w.close();
   }
 });
+
+Deno.test("a bot docs PR branch with someone else's commit is left alone, not force-pushed over", async () => {
+  const w = await world();
+  try {
+    const first = await w.run({ plan: DOCS_PLAN("1. README"), patches: [FIX_A] }, await w.event());
+    assert.equal(first.code, 0, first.stderr);
+    const [bot] = botPulls(w.github);
+    // A maintainer adds a commit on the bot's branch.
+    const clone = await Deno.makeTempDir({ prefix: "sentries-human-" });
+    try {
+      const git = (...args: string[]) =>
+        new Deno.Command("git", {
+          args: ["-c", "user.name=Maintainer", "-c", "user.email=m@example.invalid", ...args],
+          cwd: clone,
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+      await git("clone", "-q", "--branch", bot.headRef, w.origin, ".");
+      await Deno.writeTextFile(join(clone, "README.md"), "# svc\n\nHand-written docs.\n");
+      await git("commit", "-qam", "Better wording");
+      await git("push", "-q", "origin", bot.headRef);
+      const head = new TextDecoder().decode((await git("rev-parse", "HEAD")).stdout).trim();
+      bot.headSha = head; // what GitHub would now report for the PR
+
+      const second = await w.run({ plan: DOCS_PLAN("1. README"), patches: [FIX_B] }, await w.event());
+      assert.equal(second.code, 0, second.stderr);
+      assert.equal(second.report.outcome, "unchanged");
+      assert.match(second.report.message, /commits from someone else \(\w{7} Maintainer/);
+      const tip = await new Deno.Command("git", { args: ["-C", w.origin, "rev-parse", bot.headRef], stdout: "piped" })
+        .output();
+      assert.equal(new TextDecoder().decode(tip.stdout).trim(), head, "the maintainer's commit is still the tip");
+    } finally {
+      await Deno.remove(clone, { recursive: true });
+    }
+  } finally {
+    await w.close();
+  }
+});

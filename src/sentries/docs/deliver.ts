@@ -19,7 +19,9 @@ import {
   type SentriesMetadata,
   stableKey,
 } from "../../delivery/metadata.ts";
+import type { Git, Identity } from "../../git/git.ts";
 import type { Worktree } from "../../git/worktree.ts";
+import { COMMIT_LOG_FORMAT, describeCommit, isForeignCommit, parseCommitLog } from "../../lifecycle/proof.ts";
 import { type GitHub, parseMetadataMarker, type PullRequestInfo } from "../../github/mod.ts";
 import { log } from "../../log.ts";
 import { type PreparedPatch, writeChanges } from "../../patch/mod.ts";
@@ -138,6 +140,21 @@ export async function deliverDocs(input: DeliverDocsInput): Promise<void> {
 
   const sameHead = existing.find((p) => metadataOf(p).head_sha === range.headSha);
   if (sameHead) {
+    const foreign = await othersCommits(worktree.git, sameHead.headRef, range.headSha, {
+      name: config.authorName,
+      email: config.authorEmail,
+    });
+    if (foreign.length > 0) {
+      report.pullRequest = { number: sameHead.number, url: sameHead.url, action: "unchanged" };
+      finish(
+        report,
+        "unchanged",
+        0,
+        `Docs PR #${sameHead.number} has commits from someone else (${foreign.join("; ")}); left it alone ` +
+          `rather than overwrite them. The new patch is on local branch ${branch}.`,
+      );
+      return;
+    }
     await worktree.git.run([
       "push",
       "--quiet",
@@ -175,6 +192,17 @@ export async function deliverDocs(input: DeliverDocsInput): Promise<void> {
     report.closedPullRequests.push(old.number);
   }
   finish(report, "updated", 0, `Opened docs PR #${opened.number} against ${base}.`);
+}
+
+/** Commits on the bot's PR branch (after `base`) that someone other than the bot made. */
+async function othersCommits(git: Git, ref: string, base: string, bot: Identity): Promise<string[]> {
+  const fetched = await git.run(["fetch", "--quiet", "--no-tags", "origin", `refs/heads/${ref}`], {
+    allowFail: true,
+    timeoutMs: 300_000,
+  });
+  if (fetched.code !== 0) return [`could not read ${ref} from origin`];
+  const log = await git.text(["log", `--format=${COMMIT_LOG_FORMAT}`, `${base}..FETCH_HEAD`]);
+  return parseCommitLog(log).filter((c) => isForeignCommit(c, bot)).map(describeCommit);
 }
 
 async function labelSource(github: GitHub, number: number, label: string): Promise<void> {

@@ -10,8 +10,9 @@ import { newMetadata, type SentriesMetadata, type SentryName } from "../../src/d
 import { Git, type Identity } from "../../src/git/git.ts";
 import { createWorktree } from "../../src/git/worktree.ts";
 import { createPyRepo, gitTestEnv, type PyRepo } from "../support/pyrepo.ts";
+import { BOT } from "../support/bot.ts";
 
-export const BOT: Identity = { name: "Sentries", email: "sentries@users.noreply.github.com" };
+export { BOT };
 export const HUMAN: Identity = { name: "Jane Doe", email: "jane@example.invalid" };
 export const OLD = "2024-01-10T00:00:00Z";
 

@@ -2,25 +2,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { commitOnBotBranch } from "../../src/delivery/deliver.ts";
-import { newMetadata } from "../../src/delivery/metadata.ts";
 import { Git } from "../../src/git/git.ts";
 import { createWorktree } from "../../src/git/worktree.ts";
 import { createPyRepo } from "../support/pyrepo.ts";
-
-const BOT = { name: "Sentries", email: "sentries@users.noreply.github.com" };
-
-function metadata(base: string) {
-  return newMetadata({
-    sentry: "testsentry",
-    models: { plan: "p", patch: "q" },
-    base_sha: base,
-    created_at: "2024-01-01T00:00:00Z",
-    key: "k",
-    attempts: 1,
-    tokens: { prompt: 0, completion: 0, estimated_prompt: 0 },
-    duration_ms: 1,
-  });
-}
+import { BOT, sampleMetadata as metadata } from "../support/bot.ts";
 
 Deno.test("bot commits and worktrees run none of the repository's hooks (not even those --no-verify keeps)", async () => {
   const repo = await createPyRepo({ files: { "tests/test_a.py": "def test_a():\n    assert 1\n" } });

@@ -5,6 +5,7 @@ import { runCli } from "../support/cli.ts";
 import { createPyRepo, type PyRepo } from "../support/pyrepo.ts";
 import { startStandIn } from "../support/standin_llm.ts";
 import { type FakeGitHub, startFakeGitHub } from "../support/fake_github.ts";
+import { type PullRequestEventFields, writePullRequestEvent } from "../support/pr_event.ts";
 import { DOCS_PLAN, type ModelScript, scriptedReply } from "../support/scripted_models.ts";
 
 const FILES = {
@@ -23,7 +24,7 @@ interface World {
   origin: string;
   github: FakeGitHub;
   prNumber: number;
-  event(overrides?: Record<string, unknown>): Promise<string>;
+  event(fields?: Partial<PullRequestEventFields>): Promise<string>;
   run(script: ModelScript, eventPath: string): Promise<{ code: number; stderr: string; report: AnyReport }>;
   close(): Promise<void>;
 }
@@ -64,21 +65,16 @@ async function world(): Promise<World> {
     origin,
     github,
     prNumber: source.number,
-    async event(overrides = {}) {
-      const path = join(tmp, `event-${crypto.randomUUID()}.json`);
-      const headSha = (await repo.git("rev-parse", "HEAD")).trim();
-      const pr = {
+    async event(fields = {}) {
+      return await writePullRequestEvent({
         number: source.number,
         title: source.title,
-        body: "",
-        user: { login: "dev", type: "User" },
-        labels: [],
-        head: { sha: headSha, ref: "rename-env", repo: { full_name: "acme/svc" } },
-        base: { sha: (await repo.git("rev-parse", "main")).trim(), ref: "main", repo: { full_name: "acme/svc" } },
-        ...overrides,
-      };
-      await Deno.writeTextFile(path, JSON.stringify({ action: "opened", number: source.number, pull_request: pr }));
-      return path;
+        headSha: (await repo.git("rev-parse", "HEAD")).trim(),
+        headRef: "rename-env",
+        baseSha: (await repo.git("rev-parse", "main")).trim(),
+        repo: "acme/svc",
+        ...fields,
+      }, tmp);
     },
     async run(script, eventPath) {
       const standIn = await startStandIn({ reply: scriptedReply(script) });
@@ -165,7 +161,7 @@ Deno.test("a fork PR gets the patch as a comment; nothing is pushed", async () =
   const w = await world();
   try {
     const head = (await w.repo.git("rev-parse", "HEAD")).trim();
-    const event = await w.event({ head: { sha: head, ref: "rename-env", repo: { full_name: "someone/svc-fork" } } });
+    const event = await w.event({ headSha: head, headRepo: "someone/svc-fork" });
     const r = await w.run({ plan: DOCS_PLAN("1. README"), patches: [FIX_A] }, event);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.report.forkComment.url);
@@ -184,7 +180,7 @@ Deno.test("PRs opened by bots or by Sentries itself are skipped; NO_CHANGES labe
   try {
     const bot = await w.run(
       { plan: DOCS_PLAN("1. README"), patches: [FIX_A] },
-      await w.event({ user: { login: "dependabot[bot]", type: "Bot" } }),
+      await w.event({ author: { login: "dependabot[bot]", type: "Bot" } }),
     );
     assert.equal(bot.code, 0, bot.stderr);
     assert.equal(bot.report.outcome, "skipped");

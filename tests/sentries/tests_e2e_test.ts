@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runCli } from "../support/cli.ts";
+import { runCli, spawnCli } from "../support/cli.ts";
 import { createPyRepo, type PyRepo } from "../support/pyrepo.ts";
 import { startStandIn } from "../support/standin_llm.ts";
 import { type ModelScript, promptOf, scriptedReply, UPDATE_PLAN } from "../support/scripted_models.ts";
@@ -458,23 +458,7 @@ Deno.test("Ctrl-C mid-run leaves no worktree behind", async () => {
   // The planner never finishes answering, so the run is waiting on the model when interrupted.
   const standIn = await startStandIn({ reply: () => ({ content: "VERDICT: UPDATE_TESTS\n", stallAfterChunks: 1 }) });
   try {
-    const flags = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url))).tasks.sentries
-      .split(/\s+/).slice(2, -1);
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        ...flags,
-        "--config",
-        new URL("../../deno.json", import.meta.url).pathname,
-        new URL("../../main.ts", import.meta.url).pathname,
-        "tests",
-      ],
-      cwd: repo.dir,
-      env: { LLM_BASE: standIn.url, PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "" },
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = await spawnCli(["tests"], { cwd: repo.dir, env: { LLM_BASE: standIn.url } });
     // Wait until the planner request arrives, then interrupt.
     for (let i = 0; i < 200 && standIn.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(standIn.requests.length, 1, "the run reached the planner");
@@ -500,23 +484,7 @@ Deno.test("SIGTERM while pytest runs stops pytest and leaves no worktree behind"
     },
   });
   try {
-    const flags = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url))).tasks.sentries
-      .split(/\s+/).slice(2, -1);
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        ...flags,
-        "--config",
-        new URL("../../deno.json", import.meta.url).pathname,
-        new URL("../../main.ts", import.meta.url).pathname,
-        "tests",
-      ],
-      cwd: repo.dir,
-      env: { LLM_BASE: "http://127.0.0.1:9", PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "" },
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = await spawnCli(["tests"], { cwd: repo.dir });
     // Wait until pytest is running in the worktree.
     for (let i = 0; i < 100 && (await worktrees(repo)) < 2; i++) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1500));

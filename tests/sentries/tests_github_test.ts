@@ -6,6 +6,7 @@ import { createPyRepo, type PyRepo } from "../support/pyrepo.ts";
 import { startStandIn } from "../support/standin_llm.ts";
 import { startFakeGitHub } from "../support/fake_github.ts";
 import { scriptedReply, UPDATE_PLAN } from "../support/scripted_models.ts";
+import { writePullRequestEvent } from "../support/pr_event.ts";
 
 const FILES = {
   "pyproject.toml": `[tool.pytest.ini_options]\npythonpath = ["."]\n`,
@@ -118,28 +119,15 @@ Deno.test("run for a pull request: targets the PR's head branch and labels the s
     });
     // Actions checks out the PR's merge commit, detached.
     await s.repo.git("checkout", "-q", "--detach", "main");
-    const event = join(await Deno.makeTempDir(), "event.json");
-    await Deno.writeTextFile(
-      event,
-      JSON.stringify({
-        action: "synchronize",
-        number: source.number,
-        pull_request: {
-          number: source.number,
-          title: source.title,
-          body: "",
-          user: { login: "dev", type: "User" },
-          labels: [],
-          head: { sha: headSha, ref: "feature/greeting", repo: { full_name: "acme/widgets" } },
-          base: {
-            sha: (await s.repo.git("rev-parse", "main")).trim(),
-            ref: "main",
-            repo: { full_name: "acme/widgets" },
-          },
-        },
-        repository: { full_name: "acme/widgets" },
-      }),
-    );
+    const event = await writePullRequestEvent({
+      action: "synchronize",
+      number: source.number,
+      title: source.title,
+      headSha,
+      headRef: "feature/greeting",
+      baseSha: (await s.repo.git("rev-parse", "main")).trim(),
+      repo: "acme/widgets",
+    });
     const r = await runCli(["tests", "--json"], { cwd: s.repo.dir, env: { ...s.env, GITHUB_EVENT_PATH: event } });
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
@@ -184,22 +172,14 @@ Deno.test("run for a pull request with all tests green: the source PR is labelle
     await s.repo.git("push", "-q", "origin", "feature/ok");
     const headSha = (await s.repo.git("rev-parse", "HEAD")).trim();
     const source = s.github.seedPull({ title: "ok", headRef: "feature/ok", headSha, baseRef: "main" });
-    const event = join(await Deno.makeTempDir(), "event.json");
-    await Deno.writeTextFile(
-      event,
-      JSON.stringify({
-        number: source.number,
-        pull_request: {
-          number: source.number,
-          title: "ok",
-          body: "",
-          user: { login: "dev", type: "User" },
-          labels: [],
-          head: { sha: headSha, ref: "feature/ok", repo: { full_name: "acme/widgets" } },
-          base: { sha: headSha, ref: "main", repo: { full_name: "acme/widgets" } },
-        },
-      }),
-    );
+    const event = await writePullRequestEvent({
+      number: source.number,
+      title: "ok",
+      headSha,
+      headRef: "feature/ok",
+      baseSha: headSha,
+      repo: "acme/widgets",
+    });
     const r = await runCli(["tests", "--json"], { cwd: s.repo.dir, env: { ...s.env, GITHUB_EVENT_PATH: event } });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).outcome, "no_failures");
@@ -218,23 +198,16 @@ Deno.test("run for a fork's pull request: nothing is pushed and no PR is opened 
     await s.repo.commit({ message: "From the fork", files: { "README.md": "fork\n" } });
     const headSha = (await s.repo.git("rev-parse", "HEAD")).trim();
     const source = s.github.seedPull({ title: "Fork PR", headRef: "main", headRepo: "mallory/widgets", headSha });
-    const event = join(await Deno.makeTempDir(), "event.json");
-    await Deno.writeTextFile(
-      event,
-      JSON.stringify({
-        number: source.number,
-        pull_request: {
-          number: source.number,
-          title: "Fork PR",
-          body: "",
-          user: { login: "mallory", type: "User" },
-          labels: [],
-          head: { sha: headSha, ref: "main", repo: { full_name: "mallory/widgets" } },
-          base: { sha: headSha, ref: "main", repo: { full_name: "acme/widgets" } },
-        },
-        repository: { full_name: "acme/widgets" },
-      }),
-    );
+    const event = await writePullRequestEvent({
+      number: source.number,
+      title: "Fork PR",
+      headSha,
+      headRef: "main",
+      headRepo: "mallory/widgets",
+      baseSha: headSha,
+      repo: "acme/widgets",
+      author: { login: "mallory", type: "User" },
+    });
     const r = await runCli(["tests", "--json"], { cwd: s.repo.dir, env: { ...s.env, GITHUB_EVENT_PATH: event } });
     const report = JSON.parse(r.stdout);
     assert.equal(report.outcome, "fixed", r.stderr);

@@ -26,36 +26,45 @@ export async function sentriesTaskFlags(): Promise<string[]> {
 
 export interface RunCliOptions {
   cwd?: string;
+  /** Added to a minimal environment (PATH, HOME, NO_COLOR, a closed LLM_BASE, PYENV_ROOT, DENO_DIR, TMPDIR). */
   env?: Record<string, string>;
-  /** Start from an empty environment plus `env` (default: inherit PATH and HOME only). */
   stdin?: string;
   signal?: AbortSignal;
 }
 
-export async function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult> {
-  const flags = await sentriesTaskFlags();
+function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {
     PATH: Deno.env.get("PATH") ?? "",
     HOME: Deno.env.get("HOME") ?? "",
     NO_COLOR: "1",
     // Keep a developer's own settings out of the tests.
     LLM_BASE: "http://127.0.0.1:9",
-    ...options.env,
+    ...extra,
   };
   for (const name of ["PYENV_ROOT", "DENO_DIR", "TMPDIR"]) {
     const v = Deno.env.get(name);
     if (v !== undefined && env[name] === undefined) env[name] = v;
   }
-  const child = new Deno.Command(Deno.execPath(), {
+  return env;
+}
+
+/** Starts the CLI and hands back the child, for tests that signal it mid-run. */
+export async function spawnCli(args: string[], options: RunCliOptions = {}): Promise<Deno.ChildProcess> {
+  const flags = await sentriesTaskFlags();
+  return new Deno.Command(Deno.execPath(), {
     args: ["run", ...flags, "--config", join(PROJECT_ROOT, "deno.json"), join(PROJECT_ROOT, "main.ts"), ...args],
     cwd: options.cwd ?? PROJECT_ROOT,
-    env,
+    env: cliEnv(options.env),
     clearEnv: true,
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
     signal: options.signal,
   }).spawn();
+}
+
+export async function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult> {
+  const child = await spawnCli(args, options);
   if (options.stdin !== undefined) {
     const w = child.stdin.getWriter();
     await w.write(new TextEncoder().encode(options.stdin));

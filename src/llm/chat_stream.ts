@@ -1,5 +1,6 @@
 /** What one chat attempt returns, shared by the Ollama and OpenAI wire formats. */
-import { type Endpoint, isRecord, LlmError } from "./errors.ts";
+import { type Endpoint, isRecord, LlmError, serverError } from "./errors.ts";
+import { Exchange, type TransportSettings } from "./transport.ts";
 import type { ChatMessage, ChatOptions } from "./types.ts";
 
 export interface ChatReply {
@@ -61,4 +62,29 @@ export function parseJsonObject(endpoint: Endpoint, text: string, hint: string):
     });
   }
   return parsed;
+}
+
+/**
+ * Opens a chat request and checks its status. Headers may take as long as the idle timeout:
+ * servers load the model before they answer, which can take longer than a connect.
+ */
+export async function openChatExchange(
+  settings: TransportSettings,
+  attempt: ChatAttempt,
+  url: string,
+  body: Record<string, unknown>,
+): Promise<Exchange> {
+  const exchange = await Exchange.open(settings, {
+    url,
+    method: "POST",
+    body,
+    headersTimeoutMs: Math.max(settings.connectTimeoutMs, settings.idleTimeoutMs),
+    headersTimeout: "idle",
+    waitingFor: `${attempt.model} to answer`,
+    signal: attempt.options.signal,
+  });
+  if (!exchange.response.ok) {
+    throw serverError(settings.endpoint, attempt.model, exchange.response.status, await exchange.errorMessage());
+  }
+  return exchange;
 }

@@ -8,12 +8,13 @@ import {
   type ChatAttempt,
   type ChatReply,
   numberOrUndefined,
+  openChatExchange,
   parseJsonObject,
   ReplyCollector,
   stringOrUndefined,
 } from "./chat_stream.ts";
 import { serverRoot } from "./names.ts";
-import { Exchange, type TransportSettings } from "./transport.ts";
+import { type TransportSettings } from "./transport.ts";
 
 export function ollamaChatBody(attempt: ChatAttempt): Record<string, unknown> {
   const { options } = attempt;
@@ -33,19 +34,12 @@ export function ollamaChatBody(attempt: ChatAttempt): Record<string, unknown> {
 }
 
 export async function ollamaChatOnce(settings: TransportSettings, attempt: ChatAttempt): Promise<ChatReply> {
-  const exchange = await Exchange.open(settings, {
-    url: `${serverRoot(settings.endpoint.baseUrl)}/api/chat`,
-    method: "POST",
-    body: ollamaChatBody(attempt),
-    // Ollama loads the model before it sends headers, which can take longer than a connect.
-    headersTimeoutMs: Math.max(settings.connectTimeoutMs, settings.idleTimeoutMs),
-    headersTimeout: "idle",
-    waitingFor: `${attempt.model} to answer`,
-    signal: attempt.options.signal,
-  });
-  if (!exchange.response.ok) {
-    throw serverError(settings.endpoint, attempt.model, exchange.response.status, await exchange.errorMessage());
-  }
+  const exchange = await openChatExchange(
+    settings,
+    attempt,
+    `${serverRoot(settings.endpoint.baseUrl)}/api/chat`,
+    ollamaChatBody(attempt),
+  );
   const collector = new ReplyCollector(attempt.options.onToken);
   for await (const line of exchange.lines()) {
     if (line.trim() === "") continue;

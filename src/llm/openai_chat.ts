@@ -9,6 +9,7 @@ import {
   type ChatAttempt,
   type ChatReply,
   numberOrUndefined,
+  openChatExchange,
   parseJsonObject,
   ReplyCollector,
   stringOrUndefined,
@@ -35,18 +36,12 @@ export function openAiChatBody(attempt: ChatAttempt): Record<string, unknown> {
 }
 
 export async function openAiChatOnce(settings: TransportSettings, attempt: ChatAttempt): Promise<ChatReply> {
-  const exchange = await Exchange.open(settings, {
-    url: `${openAiBase(settings.endpoint.baseUrl)}/chat/completions`,
-    method: "POST",
-    body: openAiChatBody(attempt),
-    headersTimeoutMs: Math.max(settings.connectTimeoutMs, settings.idleTimeoutMs),
-    headersTimeout: "idle",
-    waitingFor: `${attempt.model} to answer`,
-    signal: attempt.options.signal,
-  });
-  if (!exchange.response.ok) {
-    throw serverError(settings.endpoint, attempt.model, exchange.response.status, await exchange.errorMessage());
-  }
+  const exchange = await openChatExchange(
+    settings,
+    attempt,
+    `${openAiBase(settings.endpoint.baseUrl)}/chat/completions`,
+    openAiChatBody(attempt),
+  );
   const contentType = exchange.response.headers.get("content-type") ?? "";
   if (contentType.includes("application/json")) {
     return wholeReply(settings, attempt, await exchange.text());

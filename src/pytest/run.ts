@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { type CommandRun, runFirstAvailablePytest } from "./command.ts";
 import type { PytestForkServer } from "./fork_server.ts";
 import { type JunitCase, parseJunitCases } from "./junit.ts";
-import { conftestFailureFrom, summarizeCases, type TestFailure } from "./results.ts";
+import { type CaseSummary, conftestFailureFrom, summarizeCases } from "./results.ts";
 import { log } from "../log.ts";
 
 export interface PytestConfig {
@@ -38,16 +38,9 @@ export interface Heartbeat {
 // CI runners kill jobs that print nothing for ~10 minutes, and people wonder whether it hangs.
 const DEFAULT_HEARTBEAT: Heartbeat = { everyMs: 30_000, write: (line) => log.info(line) };
 
-export interface PytestRun {
+/** A run's counts, collected node ids and failures (CaseSummary), and how the run itself went. */
+export interface PytestRun extends CaseSummary {
   exitCode: number;
-  passed: number;
-  failed: number;
-  errors: number;
-  skipped: number;
-  /** Node ids pytest reported (collection errors included); sorted, unique. */
-  collected: string[];
-  /** Sorted by node id. */
-  failures: TestFailure[];
   durationMs: number;
   timedOut: boolean;
   /** pytest exit code 5: nothing was collected. */

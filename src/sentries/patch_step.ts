@@ -3,10 +3,10 @@
  * stop on a repeated answer, then guard the answer with the patch engine.
  * What happens to an accepted patch (re-test, docs checks) is the caller's.
  */
+import type { Config } from "../config/load.ts";
 import type { LlmClient } from "../llm/mod.ts";
 import { log } from "../log.ts";
 import {
-  type EditFormat,
   formatProblemsForModel,
   type GuardPolicy,
   type PatchProblem,
@@ -15,8 +15,7 @@ import {
 } from "../patch/mod.ts";
 import type { ChatMessage } from "../llm/mod.ts";
 import { askModel } from "./ask.ts";
-import type { RunState } from "./run_state.ts";
-import type { AttemptReport } from "./tests/report.ts";
+import type { AttemptReport, RunState } from "./run_state.ts";
 
 export type PatchStep =
   | { kind: "repeated" }
@@ -26,14 +25,13 @@ export type PatchStep =
 
 export interface PatchStepInput {
   llm: LlmClient;
-  model: string;
+  /** The patcher model, the attempt limit and the edit format come from here. */
+  config: Pick<Config, "modelPatch" | "maxAttempts" | "editFormat">;
   messages: ChatMessage[];
   state: RunState;
   attempt: number;
-  maxAttempts: number;
   repoRoot: string;
   policy: GuardPolicy;
-  format: EditFormat;
   /** Replies seen in earlier attempts; this call adds its own. */
   seenReplies: Set<string>;
   /** What to tell a patcher that answered NO_CHANGES. */
@@ -42,12 +40,16 @@ export interface PatchStepInput {
 }
 
 export async function requestPatch(input: PatchStepInput): Promise<PatchStep> {
-  const { state } = input;
+  const { state, config } = input;
   const reply = await state.step(
     "patch",
-    `attempt ${input.attempt}/${input.maxAttempts}: asking ${input.model}`,
+    `attempt ${input.attempt}/${config.maxAttempts}: asking ${config.modelPatch}`,
     () =>
-      askModel(input.llm, input.model, input.messages, { purpose: "patch", numPredict: 2048, signal: input.signal }),
+      askModel(input.llm, config.modelPatch, input.messages, {
+        purpose: "patch",
+        numPredict: 2048,
+        signal: input.signal,
+      }),
   );
   if (input.seenReplies.has(reply.content)) return { kind: "repeated" };
   input.seenReplies.add(reply.content);
@@ -55,7 +57,7 @@ export async function requestPatch(input: PatchStepInput): Promise<PatchStep> {
   const prepared = await state.step(
     "guard",
     "checking the patch against the guardrails",
-    () => preparePatch(reply.content, { repoRoot: input.repoRoot, policy: input.policy, format: input.format }),
+    () => preparePatch(reply.content, { repoRoot: input.repoRoot, policy: input.policy, format: config.editFormat }),
   );
   if (prepared.kind === "no_changes") return { kind: "no_changes", feedback: input.noChangesFeedback };
   if (prepared.kind === "rejected") {

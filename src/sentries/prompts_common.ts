@@ -49,3 +49,14 @@ export function parsePlannerAnswer(text: string, updateWord: string): PlannerAns
   }
   return { verdict, reason: (reasonMatch?.[1] ?? "").trim(), plan };
 }
+
+/** Files the patcher may edit, verbatim (diffs must quote their lines exactly). */
+export function verbatimFiles(files: Array<{ path: string; content: string }>): string {
+  return files.map((f) => asData(`file ${f.path}`, `--- ${f.path} ---\n${f.content}`)).join("\n\n");
+}
+
+/** Why the last attempt failed, and that the next answer starts again from the original files. */
+export function previousAttemptSection(feedback: string): string {
+  return `## Your previous attempt did not work\n${feedback}\n\n` +
+    "Write a complete new answer against the ORIGINAL files shown above (your previous change was discarded).";
+}

@@ -4,6 +4,7 @@
  */
 import { InterruptedError } from "../errors.ts";
 import type { LlmClient } from "../llm/mod.ts";
+import type { PatchProblem } from "../patch/mod.ts";
 import { log } from "../log.ts";
 
 export interface StepTiming {
@@ -51,12 +52,44 @@ export interface LlmUsage {
   ms: number;
 }
 
-/** The fields every sentry report ends with. */
+export interface AttemptReport {
+  attempt: number;
+  result: "applied_and_passed" | "rejected" | "tests_failed" | "no_changes" | "repeated";
+  problems?: PatchProblem[];
+  feedback?: string;
+  diff?: string;
+}
+
+/** The fields both sentries' reports share. */
 export interface RunSummary {
+  exitCode: number;
+  dryRun: boolean;
   message: string;
+  /** The planner's one-line reason, and its plan. */
+  reason?: string;
+  plan?: string;
+  attempts: AttemptReport[];
+  diff?: string;
+  changedFiles: string[];
+  linesAdded: number;
+  linesRemoved: number;
+  branch?: string;
+  commit?: string;
+  /** Without a token: what the pull request would say. */
+  prPreview?: { title: string; body: string };
   llm: LlmUsage;
   timings: StepTiming[];
   totalMs: number;
+}
+
+/** The report lines for the patch attempts and the resulting change. */
+export function renderAttemptLines(r: RunSummary): string[] {
+  const out = r.attempts.map((a) => {
+    const why = a.problems?.length ? `: ${a.problems.map((p) => p.message).join("; ").slice(0, 200)}` : "";
+    return `  attempt ${a.attempt}: ${a.result.replaceAll("_", " ")}${why}`;
+  });
+  if (r.changedFiles.length) out.push(`  changed: ${r.changedFiles.join(", ")} (+${r.linesAdded} −${r.linesRemoved})`);
+  return out;
 }
 
 export function llmUsage(llm: LlmClient | undefined): LlmUsage {

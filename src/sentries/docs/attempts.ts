@@ -9,8 +9,7 @@ import { formatProblemsForModel, type GuardPolicy, type PreparedPatch, resolvePo
 import { checkRealPath } from "../../patch/guard_fs.ts";
 import { checkAllowlist, checkPathSyntax } from "../../patch/guard_paths.ts";
 import { requestPatch, unappliedAttempt } from "../patch_step.ts";
-import { finish, type RunState } from "../run_state.ts";
-import type { AttemptReport } from "../tests/report.ts";
+import { type AttemptReport, finish, type RunState } from "../run_state.ts";
 import { checkDocs } from "./checks.ts";
 import type { DocSentryOptions } from "./pipeline.ts";
 import { docsPatcherMessages } from "./prompts.ts";
@@ -52,14 +51,12 @@ export async function patchDocs(
     );
     const step = await requestPatch({
       llm: options.llm,
-      model: config.modelPatch,
+      config,
       messages,
       state,
       attempt: n,
-      maxAttempts: config.maxAttempts,
       repoRoot: worktree.dir,
       policy,
-      format: config.editFormat,
       seenReplies: seen,
       noChangesFeedback: "You answered NO_CHANGES, but the plan says the docs must change. Write the change.",
       signal: options.signal,

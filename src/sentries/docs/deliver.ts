@@ -5,6 +5,7 @@
  * updated, and older ones are closed with a link to the new one. A fork PR
  * (no push rights) gets the patch as a comment instead.
  */
+import { botIdentity, runMetadata } from "../run_metadata.ts";
 import {
   commitOnBotBranch,
   labelSpec,
@@ -12,20 +13,14 @@ import {
   prBodyWithMarkers,
   pushAndOpenPullRequest,
 } from "../../delivery/deliver.ts";
-import {
-  botBranchName,
-  BRANCH_PREFIXES,
-  newMetadata,
-  type SentriesMetadata,
-  stableKey,
-} from "../../delivery/metadata.ts";
+import { botBranchName, BRANCH_PREFIXES, type SentriesMetadata, stableKey } from "../../delivery/metadata.ts";
 import type { Git, Identity } from "../../git/git.ts";
 import type { Worktree } from "../../git/worktree.ts";
 import { COMMIT_LOG_FORMAT, describeCommit, isForeignCommit, parseCommitLog } from "../../lifecycle/proof.ts";
 import { type GitHub, parseMetadataMarker, type PullRequestInfo } from "../../github/mod.ts";
 import { log } from "../../log.ts";
 import { type PreparedPatch, writeChanges } from "../../patch/mod.ts";
-import { finish, llmUsage, type RunState } from "../run_state.ts";
+import { finish, type RunState } from "../run_state.ts";
 import type { ChangeRange } from "./change.ts";
 import type { DocSentryOptions } from "./pipeline.ts";
 import { DOCS_LABELS } from "./pipeline.ts";
@@ -65,24 +60,14 @@ export async function deliverDocs(input: DeliverDocsInput): Promise<void> {
   const pr = range.pullRequest;
   const now = options.now?.() ?? new Date();
   const patchHash = await stableKey(fix.diff);
-  const usage = llmUsage(options.llm);
-  const metadata = newMetadata({
+  const metadata = runMetadata({ ...options, state: input.state, now, attempts: report.attempts.length }, {
     sentry: "docsentry",
-    models: { plan: config.modelPlan, patch: config.modelPatch },
     base_sha: range.headSha,
     base_branch: range.headRef,
-    created_at: now.toISOString(),
     key: await stableKey("docsentry", repository, String(pr?.number ?? ""), range.headSha),
     source_pr: pr?.number,
     head_sha: range.headSha,
     patch_hash: patchHash,
-    attempts: report.attempts.length,
-    tokens: {
-      prompt: usage.promptTokens,
-      completion: usage.completionTokens,
-      estimated_prompt: usage.estimatedPromptTokens,
-    },
-    duration_ms: input.state.totalMs(),
   });
   const title = pr
     ? `docs: update for #${pr.number}${pr.title ? ` (${pr.title.slice(0, 60)})` : ""}`
@@ -124,7 +109,7 @@ export async function deliverDocs(input: DeliverDocsInput): Promise<void> {
     metadata,
     subject: title,
     body: `Plan:\n${report.plan ?? ""}`,
-    identity: { name: config.authorName, email: config.authorEmail },
+    identity: botIdentity(config),
   });
   const branch = committed.branch;
   report.commit = committed.commit;
@@ -140,10 +125,7 @@ export async function deliverDocs(input: DeliverDocsInput): Promise<void> {
 
   const sameHead = existing.find((p) => metadataOf(p).head_sha === range.headSha);
   if (sameHead) {
-    const foreign = await othersCommits(worktree.git, sameHead.headRef, range.headSha, {
-      name: config.authorName,
-      email: config.authorEmail,
-    });
+    const foreign = await othersCommits(worktree.git, sameHead.headRef, range.headSha, botIdentity(config));
     if (foreign.length > 0) {
       report.pullRequest = { number: sameHead.number, url: sameHead.url, action: "unchanged" };
       finish(

@@ -1,7 +1,7 @@
 /** The planner and patcher prompts of DocSentry. */
 import type { ChatMessage } from "../../llm/mod.ts";
 import { type EditFormat, editFormatInstructions } from "../../patch/mod.ts";
-import { asData, DATA_RULE } from "../prompts_common.ts";
+import { asData, DATA_RULE, previousAttemptSection, verbatimFiles } from "../prompts_common.ts";
 
 export const DOCS_PLANNER_SYSTEM = `You are a technical writer reviewing a pull request's code change.
 Decide whether the project's documentation must change so it stays true: renamed or removed functions, CLI
@@ -70,19 +70,10 @@ export function docsPatcherMessages(
     `## The code change\n${asData("code change", input.changeText)}`,
   ];
   if (input.files.length) {
-    parts.push(
-      `## Current content of the doc files to edit\n${
-        input.files.map((f) => asData(`file ${f.path}`, `--- ${f.path} ---\n${f.content}`)).join("\n\n")
-      }`,
-    );
+    parts.push(`## Current content of the doc files to edit\n${verbatimFiles(input.files)}`);
   }
   if (input.sectionsText) parts.push(`## Relevant sections of other docs\n${asData("docs", input.sectionsText)}`);
-  if (input.feedback) {
-    parts.push(
-      `## Your previous attempt did not work\n${input.feedback}\n\n` +
-        "Write a complete new answer against the ORIGINAL files shown above (your previous change was discarded).",
-    );
-  }
+  if (input.feedback) parts.push(previousAttemptSection(input.feedback));
   parts.push("Write the change now.");
   return [
     { role: "system", content: docsPatcherSystem(format, limits.allow, limits.maxFiles, limits.maxLines) },

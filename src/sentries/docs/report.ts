@@ -1,6 +1,5 @@
 /** What a `sentries docs` run did, for people, machines, PRs and job summaries. */
-import type { RunSummary } from "../run_state.ts";
-import type { AttemptReport } from "../tests/report.ts";
+import { renderAttemptLines, type RunSummary } from "../run_state.ts";
 import type { SurfaceChange } from "./surface.ts";
 
 export type DocsOutcome =
@@ -13,8 +12,6 @@ export type DocsOutcome =
 
 export interface DocsReport extends RunSummary {
   outcome: DocsOutcome;
-  exitCode: number;
-  dryRun: boolean;
   baseSha: string;
   headSha: string;
   headRef?: string;
@@ -22,19 +19,9 @@ export interface DocsReport extends RunSummary {
   changedCodeFiles: string[];
   surface: SurfaceChange[];
   docsConsidered: Array<{ path: string; mentions: number }>;
-  reason?: string;
-  plan?: string;
-  attempts: AttemptReport[];
-  diff?: string;
-  changedFiles: string[];
-  linesAdded: number;
-  linesRemoved: number;
-  branch?: string;
-  commit?: string;
   pullRequest?: { number: number; url: string; action: "created" | "updated" | "unchanged" };
   closedPullRequests: number[];
   forkComment?: { url: string };
-  prPreview?: { title: string; body: string };
 }
 
 const TITLE: Record<DocsOutcome, string> = {
@@ -56,11 +43,7 @@ export function renderDocsHuman(r: DocsReport): string {
     out.push(`  docs: ${r.docsConsidered.slice(0, 6).map((d) => `${d.path} (${d.mentions})`).join(", ")}`);
   }
   if (r.reason) out.push(`  planner: ${r.reason}`);
-  for (const a of r.attempts) {
-    const why = a.problems?.length ? `: ${a.problems.map((p) => p.message).join("; ").slice(0, 200)}` : "";
-    out.push(`  attempt ${a.attempt}: ${a.result.replaceAll("_", " ")}${why}`);
-  }
-  if (r.changedFiles.length) out.push(`  changed: ${r.changedFiles.join(", ")} (+${r.linesAdded} −${r.linesRemoved})`);
+  out.push(...renderAttemptLines(r));
   if (r.diff && (r.dryRun || r.prPreview)) out.push("", r.diff.trimEnd(), "");
   if (r.branch) out.push(`  branch: ${r.branch}${r.commit ? ` (${r.commit.slice(0, 7)})` : ""}`);
   if (r.pullRequest) out.push(`  pull request (${r.pullRequest.action}): ${r.pullRequest.url}`);

@@ -93,23 +93,17 @@ export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsO
   const seenDiffs = new Set<string>();
   let feedback: string | undefined;
 
+  const contextText = patcherContext(input.context, files.map((f) => f.path));
   for (let n = 1; n <= config.maxAttempts; n++) {
-    const messages = patcherMessages(config.editFormat, limits, {
-      plan: input.plan,
-      contextText: patcherContext(input.context, files.map((f) => f.path)),
-      files,
-      feedback,
-    });
+    const messages = patcherMessages(config.editFormat, limits, { plan: input.plan, contextText, files, feedback });
     const step = await requestPatch({
       llm: input.llm,
-      model: config.modelPatch,
+      config,
       messages,
       state,
       attempt: n,
-      maxAttempts: config.maxAttempts,
       repoRoot: worktree.dir,
       policy,
-      format: config.editFormat,
       seenReplies,
       noChangesFeedback: "You answered NO_CHANGES, but the tests fail. Change the tests according to the plan.",
       signal: input.signal,

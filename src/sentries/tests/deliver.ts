@@ -3,12 +3,13 @@
  * with a token, push it and open the pull request; or label a PR run that had
  * nothing to fix.
  */
+import { botIdentity, runMetadata } from "../run_metadata.ts";
 import { SentriesError } from "../../errors.ts";
 import type { Worktree } from "../../git/worktree.ts";
 import { log } from "../../log.ts";
-import { botBranchName, newMetadata } from "../../delivery/metadata.ts";
+import { botBranchName } from "../../delivery/metadata.ts";
 import { commitOnBotBranch, labelSpec, pushAndOpenPullRequest } from "../../delivery/deliver.ts";
-import { finish, llmUsage, type RunState } from "../run_state.ts";
+import { finish, type RunState } from "../run_state.ts";
 import type { RunTarget } from "../target.ts";
 import { TESTS_LABELS, type TestSentryOptions } from "./pipeline.ts";
 import { renderPrBody, type TestsReport } from "./report.ts";
@@ -24,23 +25,13 @@ export async function deliverFix(
   const { config } = options;
   const now = options.now?.() ?? new Date();
   const wantedBranch = botBranchName("testsentry", target.baseSha, now);
-  const usage = llmUsage(options.llm);
-  const metadata = newMetadata({
+  const metadata = runMetadata({ ...options, state, now, attempts: report.attempts.length }, {
     sentry: "testsentry",
-    models: { plan: config.modelPlan, patch: config.modelPatch },
     base_sha: target.baseSha,
     base_branch: target.baseBranch,
-    created_at: now.toISOString(),
     key,
     failing_tests: report.failures.map((f) => f.nodeId),
     source_pr: target.pullRequest?.number,
-    attempts: report.attempts.length,
-    tokens: {
-      prompt: usage.promptTokens,
-      completion: usage.completionTokens,
-      estimated_prompt: usage.estimatedPromptTokens,
-    },
-    duration_ms: state.totalMs(),
   });
   const title = `fix(tests): update ${report.failures.length} out-of-date test${report.failures.length > 1 ? "s" : ""}`;
   const body = renderPrBody(report);
@@ -51,7 +42,7 @@ export async function deliverFix(
     metadata,
     subject: title,
     body: `Failing before:\n${report.failures.map((f) => `- ${f.nodeId}`).join("\n")}\n\nPlan:\n${report.plan ?? ""}`,
-    identity: { name: config.authorName, email: config.authorEmail },
+    identity: botIdentity(config),
   });
   const branch = committed.branch;
   report.commit = committed.commit;

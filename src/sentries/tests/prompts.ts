@@ -1,7 +1,7 @@
 /** The planner and patcher prompts of TestSentry. */
 import type { ChatMessage } from "../../llm/mod.ts";
 import { type EditFormat, editFormatInstructions } from "../../patch/mod.ts";
-import { asData, DATA_RULE } from "../prompts_common.ts";
+import { asData, DATA_RULE, previousAttemptSection, verbatimFiles } from "../prompts_common.ts";
 
 export const PLANNER_SYSTEM = `You are a senior Python engineer triaging failing pytest tests.
 The source code changed on purpose; tests that were not updated now fail. Decide whether the TESTS are out of date
@@ -59,18 +59,13 @@ export function patcherMessages(
   limits: { maxFiles: number; maxLines: number },
   input: PatcherInput,
 ): ChatMessage[] {
-  const files = input.files.map((f) => asData(`file ${f.path}`, `--- ${f.path} ---\n${f.content}`)).join("\n\n");
+  const files = verbatimFiles(input.files);
   const parts = [
     `## Plan\n${input.plan}`,
     `## Failures and related code\n${asData("context", input.contextText)}`,
   ];
   if (files) parts.push(`## Current content of the test files you may edit\n${files}`);
-  if (input.feedback) {
-    parts.push(
-      `## Your previous attempt did not work\n${input.feedback}\n\n` +
-        "Write a complete new answer against the ORIGINAL files shown above (your previous change was discarded).",
-    );
-  }
+  if (input.feedback) parts.push(previousAttemptSection(input.feedback));
   parts.push("Write the change now.");
   return [
     { role: "system", content: patcherSystem(format, limits.maxFiles, limits.maxLines) },

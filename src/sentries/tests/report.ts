@@ -1,8 +1,7 @@
 /** What a `sentries tests` run did, for people (stdout), machines (--json), PRs and job summaries. */
-import type { RunSummary } from "../run_state.ts";
-export type { StepTiming } from "../run_state.ts";
+import { renderAttemptLines, type RunSummary } from "../run_state.ts";
+export type { AttemptReport, StepTiming } from "../run_state.ts";
 import type { TestFailure } from "../../pytest/mod.ts";
-import type { PatchProblem } from "../../patch/mod.ts";
 
 export type TestsOutcome =
   | "fixed" // a verified fix was committed (or, with --dry-run, shown)
@@ -13,18 +12,8 @@ export type TestsOutcome =
   | "source_bug" // the planner judged the source wrong; tests left alone
   | "not_fixed"; // no attempt produced a verified fix
 
-export interface AttemptReport {
-  attempt: number;
-  result: "applied_and_passed" | "rejected" | "tests_failed" | "no_changes" | "repeated";
-  problems?: PatchProblem[];
-  feedback?: string;
-  diff?: string;
-}
-
 export interface TestsReport extends RunSummary {
   outcome: TestsOutcome;
-  exitCode: number;
-  dryRun: boolean;
   repoPath: string;
   baseSha: string;
   baseBranch?: string;
@@ -34,19 +23,9 @@ export interface TestsReport extends RunSummary {
   failures: TestFailure[];
   flaky: TestFailure[];
   verdict?: string;
-  reason?: string;
-  plan?: string;
-  attempts: AttemptReport[];
-  diff?: string;
-  changedFiles: string[];
-  linesAdded: number;
-  linesRemoved: number;
   verification?: { scope: "narrow" | "full"; selection: string[]; passed: number; failed: number };
-  branch?: string;
-  commit?: string;
   pullRequest?: { number: number; url: string };
   duplicateOf?: { number: number; url: string };
-  prPreview?: { title: string; body: string };
 }
 
 const OUTCOME_TITLE: Record<TestsOutcome, string> = {
@@ -88,13 +67,7 @@ export function renderHuman(r: TestsReport): string {
   if (r.plan && r.outcome !== "source_bug") {
     out.push(`  plan:\n${indentCapped(r.plan, 15)}`);
   }
-  for (const a of r.attempts) {
-    const why = a.problems?.length ? `: ${a.problems.map((p) => p.message).join("; ").slice(0, 200)}` : "";
-    out.push(`  attempt ${a.attempt}: ${a.result.replaceAll("_", " ")}${why}`);
-  }
-  if (r.changedFiles.length) {
-    out.push(`  changed: ${r.changedFiles.join(", ")} (+${r.linesAdded} −${r.linesRemoved})`);
-  }
+  out.push(...renderAttemptLines(r));
   if (r.verification) {
     const what = r.verification.scope === "narrow"
       ? `changed and failing test files (${r.verification.selection.join(" ")})`

@@ -1,3 +1,4 @@
+import { botIdentity } from "../sentries/run_metadata.ts";
 import { Command } from "@commander-js/extra-typings";
 import { SentriesError, UsageError } from "../errors.ts";
 import { Git } from "../git/git.ts";
@@ -75,7 +76,7 @@ Examples:
       const config = await loadRunConfig(command.parent?.opts() ?? {}, flags);
       const git = new Git(config.repoPath);
       const github = githubFor(config);
-      const bot = { name: config.authorName, email: config.authorEmail };
+      const bot = botIdentity(config);
       const inventory = await takeInventory({ git, github, bot });
       if (github && inventory.context.github !== "checked") {
         throw new SentriesError("could not list pull requests, so sentries:keep labels cannot be honoured", {

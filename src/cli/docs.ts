@@ -1,11 +1,8 @@
 import { Command } from "@commander-js/extra-typings";
-import { withInterruptSignal } from "../git/worktree.ts";
 import { runDocSentry } from "../sentries/docs/pipeline.ts";
 import { renderDocsHuman } from "../sentries/docs/report.ts";
 import { loadRunConfig } from "./context.ts";
-import { exitState } from "./exit.ts";
-import { githubFor, llmClientFor } from "./sentry_deps.ts";
-import { writeOut } from "./term.ts";
+import { runSentryCommand } from "./sentry_deps.ts";
 
 export function docsCommand() {
   return new Command("docs")
@@ -31,18 +28,11 @@ Exit codes: 0 updated or nothing to do, 1 not updated, 2 bad usage (e.g. an unkn
     )
     .action(async (options, command) => {
       const config = await loadRunConfig(command.parent?.opts() ?? {});
-      const report = await withInterruptSignal((signal) =>
-        runDocSentry({
-          config,
-          dryRun: options.dryRun === true,
-          llm: llmClientFor(config),
-          github: options.dryRun ? undefined : githubFor(config),
-          base: options.base,
-          head: options.head,
-          signal,
-        })
+      await runSentryCommand(
+        config,
+        options,
+        (deps) => runDocSentry({ ...deps, base: options.base, head: options.head }),
+        renderDocsHuman,
       );
-      writeOut(options.json ? JSON.stringify(report, null, 2) + "\n" : renderDocsHuman(report));
-      exitState.code = report.exitCode;
     });
 }

@@ -1,8 +1,12 @@
-/** Builds the LLM client and (when configured) the GitHub adapter a sentry run needs. */
+/** Builds the LLM client and (when configured) the GitHub adapter a sentry run needs, and runs a sentry. */
 import type { Config } from "../config/load.ts";
 import { createGitHub, type GitHub } from "../github/mod.ts";
 import { llmClientFor } from "../doctor/checks.ts";
+import { withInterruptSignal } from "../git/worktree.ts";
+import type { LlmClient } from "../llm/mod.ts";
 import { log } from "../log.ts";
+import { exitState } from "./exit.ts";
+import { writeOut } from "./term.ts";
 
 export { llmClientFor };
 
@@ -16,4 +20,28 @@ export function githubFor(config: Config): GitHub | undefined {
     return undefined;
   }
   return createGitHub({ token: config.githubToken, repository: config.githubRepository, apiUrl: config.githubApiUrl });
+}
+
+export interface SentryDeps {
+  config: Config;
+  dryRun: boolean;
+  llm: LlmClient;
+  /** Never with --dry-run: a dry run talks to no GitHub. */
+  github?: GitHub;
+  signal: AbortSignal;
+}
+
+/** Runs one sentry for a CLI command: interruptible, its report on stdout (JSON or text), its exit code. */
+export async function runSentryCommand<R extends { exitCode: number }>(
+  config: Config,
+  options: { dryRun?: boolean; json?: boolean },
+  run: (deps: SentryDeps) => Promise<R>,
+  render: (report: R) => string,
+): Promise<void> {
+  const dryRun = options.dryRun === true;
+  const report = await withInterruptSignal((signal) =>
+    run({ config, dryRun, llm: llmClientFor(config), github: dryRun ? undefined : githubFor(config), signal })
+  );
+  writeOut(options.json ? JSON.stringify(report, null, 2) + "\n" : render(report));
+  exitState.code = report.exitCode;
 }

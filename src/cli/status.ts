@@ -1,3 +1,4 @@
+import { botIdentity } from "../sentries/run_metadata.ts";
 import { Command } from "@commander-js/extra-typings";
 import { Git } from "../git/git.ts";
 import { takeInventory } from "../lifecycle/inventory.ts";
@@ -29,7 +30,7 @@ Examples:
       const inventory = await takeInventory({
         git: new Git(config.repoPath),
         github: githubFor(config),
-        bot: { name: config.authorName, email: config.authorEmail },
+        bot: botIdentity(config),
       });
       const report = statusReport(inventory, new Date());
       writeOut(options.json ? JSON.stringify(report, null, 2) + "\n" : renderStatus(report));

@@ -1,11 +1,8 @@
 import { Command } from "@commander-js/extra-typings";
-import { withInterruptSignal } from "../git/worktree.ts";
 import { runTestSentry } from "../sentries/tests/pipeline.ts";
 import { renderHuman } from "../sentries/tests/report.ts";
 import { loadRunConfig } from "./context.ts";
-import { exitState } from "./exit.ts";
-import { githubFor, llmClientFor } from "./sentry_deps.ts";
-import { writeOut } from "./term.ts";
+import { runSentryCommand } from "./sentry_deps.ts";
 
 export function testsCommand() {
   return new Command("tests")
@@ -36,16 +33,6 @@ Exit codes: 0 fixed or nothing to do, 1 not fixed (or a source bug), 2 bad usage
         pytestArgs: options.pytestArgs !== undefined ? { value: options.pytestArgs, flag: "--pytest-args" } : undefined,
       };
       const config = await loadRunConfig(command.parent?.opts() ?? {}, flags);
-      const report = await withInterruptSignal((signal) =>
-        runTestSentry({
-          config,
-          dryRun: options.dryRun === true,
-          llm: llmClientFor(config),
-          github: options.dryRun ? undefined : githubFor(config),
-          signal,
-        })
-      );
-      writeOut(options.json ? JSON.stringify(report, null, 2) + "\n" : renderHuman(report));
-      exitState.code = report.exitCode;
+      await runSentryCommand(config, options, runTestSentry, renderHuman);
     });
 }

@@ -6,23 +6,16 @@ import { isAbsolute, resolve } from "node:path";
 import { type Config, loadConfig, type RawValue } from "../config/load.ts";
 import { UsageError } from "../errors.ts";
 import { isLogLevel, log } from "../log.ts";
+import { readEnv } from "../env.ts";
 
 export interface GlobalOptions {
   repoPath?: string;
   logLevel?: string;
 }
 
-function envOrUndefined(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The directory the user ran the command from: `deno task` changes cwd but keeps INIT_CWD. */
 export function invocationDir(): string {
-  return envOrUndefined("INIT_CWD") || Deno.cwd();
+  return readEnv("INIT_CWD") || Deno.cwd();
 }
 
 export async function resolveRepoPath(repoPath: string | undefined): Promise<string> {

@@ -9,6 +9,7 @@ import { parse as parseToml } from "smol-toml";
 import { parse as parseDotenv } from "dotenv";
 import { ConfigError } from "../errors.ts";
 import { GUARD_KEYS, type SettingDef, SETTINGS } from "./settings.ts";
+import { readEnv } from "../env.ts";
 
 export interface GuardOverrides {
   allow?: string[];
@@ -52,14 +53,6 @@ export interface LoadOptions {
   flags?: Record<string, { value: RawValue; flag: string } | undefined>;
   /** Reads an environment variable; a seam for tests. */
   env?: (name: string) => string | undefined;
-}
-
-function defaultEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
-  }
 }
 
 async function readTextIfExists(path: string): Promise<string | undefined> {
@@ -202,7 +195,7 @@ function guardOverrides(raw: Record<string, RawValue>, file: string, sentry: str
 }
 
 export async function loadConfig(options: LoadOptions): Promise<Config> {
-  const env = options.env ?? defaultEnv;
+  const env = options.env ?? readEnv;
   const repoPath = options.repoPath;
   const pyprojectPath = join(repoPath, "pyproject.toml");
   const dotenvPath = join(repoPath, ".env");

@@ -7,6 +7,7 @@
  * a clean environment also keeps GIT_DIR and friends from leaking in.
  */
 import { SentriesError } from "../errors.ts";
+import { readEnv } from "../env.ts";
 
 /** Variables passed through to children when set. Keep in sync with deno.json's env permission. */
 export const PASS_THROUGH_ENV = [
@@ -36,14 +37,6 @@ export const PASS_THROUGH_ENV = [
   "SSH_AUTH_SOCK",
   "GIT_SSH_COMMAND",
 ] as const;
-
-function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined; // not permitted: simply not passed through
-  }
-}
 
 /** The base environment for a child: the pass-through variables that are set. */
 export function childEnv(extra: Record<string, string> = {}): Record<string, string> {

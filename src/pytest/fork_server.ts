@@ -8,6 +8,7 @@ import { delimiter, join } from "node:path";
 import { log } from "../log.ts";
 import { type RunResult, spawnProgram } from "../proc/run.ts";
 import { FORK_SERVER_DONE, FORK_SERVER_MODULE, FORK_SERVER_READY, FORK_SERVER_SOURCE } from "./fork_server_plugin.ts";
+import { readEnv } from "../env.ts";
 
 export interface ForkServerOptions {
   /** Extra environment for pytest (the same as normal runs get). */
@@ -16,14 +17,6 @@ export interface ForkServerOptions {
   readyTimeoutMs?: number;
   /** Gives up on a warm-up still under way (the run no longer needs it). */
   signal?: AbortSignal;
-}
-
-function envOrEmpty(name: string): string {
-  try {
-    return Deno.env.get(name) ?? "";
-  } catch {
-    return "";
-  }
 }
 
 async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
@@ -63,7 +56,7 @@ export class PytestForkServer {
     await Deno.mkdir(pluginDir);
     await Deno.mkdir(emptyDir);
     await Deno.writeTextFile(join(pluginDir, `${FORK_SERVER_MODULE}.py`), FORK_SERVER_SOURCE);
-    const original = options.env.PYTHONPATH ?? envOrEmpty("PYTHONPATH");
+    const original = options.env.PYTHONPATH ?? readEnv("PYTHONPATH") ?? "";
     let child: Deno.ChildProcess;
     try {
       child = spawnProgram(

@@ -7,6 +7,7 @@ import { SentriesError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
 import { type PullRequestEvent, readPullRequestEvent } from "../github/mod.ts";
 import { log } from "../log.ts";
+import { readEnv } from "../env.ts";
 
 export interface RunTarget {
   root: string;
@@ -17,15 +18,10 @@ export interface RunTarget {
   pullRequest?: PullRequestEvent;
 }
 
-function env(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function resolveTarget(repo: Git, eventPath = env("GITHUB_EVENT_PATH")): Promise<RunTarget> {
+export async function resolveTarget(
+  repo: Git,
+  eventPath = (readEnv("GITHUB_EVENT_PATH") || undefined),
+): Promise<RunTarget> {
   if (!(await repo.isRepository())) {
     throw new SentriesError(`${repo.dir} is not a git repository`, {
       hint: "run sentries inside a git checkout, or pass --repo-path",
@@ -54,6 +50,7 @@ export async function resolveTarget(repo: Git, eventPath = env("GITHUB_EVENT_PAT
     log.info(`pull request #${pullRequest.number}: working from its head ${pullRequest.headRef}`);
     return { root, baseSha: headSha, baseBranch: pullRequest.headRef, dirty, pullRequest };
   }
-  const branch = (await repo.currentBranch()) ?? env("GITHUB_HEAD_REF") ?? env("GITHUB_REF_NAME");
+  const branch = (await repo.currentBranch()) ?? (readEnv("GITHUB_HEAD_REF") || undefined) ??
+    (readEnv("GITHUB_REF_NAME") || undefined);
   return { root, baseSha: head, baseBranch: branch, dirty };
 }

@@ -7,6 +7,7 @@
 import { statfs } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { readEnv } from "../env.ts";
 
 export interface SystemProbe {
   /** Deno.build.os: "linux", "darwin", "windows", … */
@@ -35,14 +36,6 @@ async function nearestExisting(path: string): Promise<string> {
       if (parent === current) return current;
       current = parent;
     }
-  }
-}
-
-function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
   }
 }
 

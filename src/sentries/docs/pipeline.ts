@@ -21,6 +21,7 @@ import { docsPlannerMessages } from "./prompts.ts";
 import { type DocsReport, renderDocsJobSummary } from "./report.ts";
 import { renderSections, selectDocSections } from "./select.ts";
 import { mentionedNames, removedNames } from "./surface.ts";
+import { readEnv } from "../../env.ts";
 
 export interface DocSentryOptions {
   config: Config;
@@ -53,7 +54,7 @@ export async function runDocSentry(options: DocSentryOptions): Promise<DocsRepor
       code: "git.not_a_repo",
     });
   }
-  const eventPath = options.eventPath ?? envOrUndefined("GITHUB_EVENT_PATH");
+  const eventPath = options.eventPath ?? (readEnv("GITHUB_EVENT_PATH") || undefined);
   const pullRequest = eventPath ? await readPullRequestEvent(eventPath) : undefined;
   const range = await state.step("change", "resolving the change", async () =>
     resolveChange(repo, {
@@ -202,12 +203,4 @@ function emptyReport(
     timings: [],
     totalMs: 0,
   };
-}
-
-function envOrUndefined(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined;
-  }
 }

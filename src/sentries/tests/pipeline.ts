@@ -227,6 +227,7 @@ async function fixInWorktree(
   report.verification = {
     scope: fix.verification.scope,
     selection: fix.verification.selection,
+    reason: fix.verification.reason,
     passed: last.passed,
     failed: last.failed + last.errors,
   };

@@ -23,7 +23,7 @@ export interface TestsReport extends RunSummary {
   failures: TestFailure[];
   flaky: TestFailure[];
   verdict?: string;
-  verification?: { scope: "narrow" | "full"; selection: string[]; passed: number; failed: number };
+  verification?: { scope: "narrow" | "full"; selection: string[]; reason: string; passed: number; failed: number };
   pullRequest?: { number: number; url: string };
   duplicateOf?: { number: number; url: string };
 }
@@ -69,10 +69,8 @@ export function renderHuman(r: TestsReport): string {
   }
   out.push(...renderAttemptLines(r));
   if (r.verification) {
-    const what = r.verification.scope === "narrow"
-      ? `changed and failing test files (${r.verification.selection.join(" ")})`
-      : "the full suite";
-    out.push(`  after: ${r.verification.passed} passed, ${r.verification.failed} failed — re-tested ${what}`);
+    const v = r.verification;
+    out.push(`  after: ${v.passed} passed, ${v.failed} failed — re-tested ${v.reason}`);
   }
   if (r.diff && r.dryRun) out.push("", r.diff.trimEnd(), "");
   if (r.branch) out.push(`  branch: ${r.branch}${r.commit ? ` (${r.commit.slice(0, 7)})` : ""}`);

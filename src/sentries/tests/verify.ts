@@ -23,13 +23,11 @@ export interface Verification {
   scope: VerifyScope;
   /** What ran, for the report: test modules, or "full suite". */
   selection: string[];
+  /** Which tests were re-run and why, in one line for the report. */
   reason: string;
   runs: PytestRun[];
   /** Why it is not ok, written for the patcher model. */
   feedback?: string;
-  stillFailing: TestFailure[];
-  newFailures: TestFailure[];
-  missingTests: string[];
 }
 
 function describeFailures(title: string, failures: TestFailure[], limit = 5): string {
@@ -95,8 +93,5 @@ function verdict(
     reason: plan.reason,
     runs,
     feedback: ok ? undefined : parts.join("\n\n") || "The tests did not pass.",
-    stillFailing: cmp.stillFailing,
-    newFailures: cmp.newFailures,
-    missingTests: cmp.lost,
   };
 }

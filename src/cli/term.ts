@@ -4,15 +4,7 @@
  * to plain, rate-limited lines on stderr so output is the same in CI logs.
  */
 
-let ttyOverride: boolean | undefined;
-
-/** Tests force either mode. */
-export function setInteractiveForTests(value: boolean | undefined): void {
-  ttyOverride = value;
-}
-
 export function isInteractive(): boolean {
-  if (ttyOverride !== undefined) return ttyOverride;
   try {
     return Deno.stderr.isTerminal() && Deno.stdin.isTerminal();
   } catch {

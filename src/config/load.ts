@@ -257,12 +257,3 @@ export async function loadConfig(options: LoadOptions): Promise<Config> {
     sources,
   };
 }
-
-/** The config as shown to people and in --json: the token is never shown. */
-export function redactConfig(config: Config): Record<string, unknown> {
-  return {
-    ...config,
-    githubToken: config.githubToken ? "***" : undefined,
-    llmApiKey: config.llmApiKey ? "***" : undefined,
-  };
-}

@@ -9,7 +9,7 @@ import { commitOnBotBranch } from "../../src/delivery/deliver.ts";
 import { newMetadata, type SentriesMetadata, type SentryName } from "../../src/delivery/metadata.ts";
 import { Git, type Identity } from "../../src/git/git.ts";
 import { createWorktree } from "../../src/git/worktree.ts";
-import { createPyRepo, gitTestEnv, type PyRepo } from "../support/pyrepo.ts";
+import { createPyRepo, type PyRepo, runGitIn } from "../support/pyrepo.ts";
 import { BOT } from "../support/bot.ts";
 
 export { BOT };
@@ -57,27 +57,13 @@ export interface BotBranchOptions {
   from?: string;
 }
 
-async function runGit(dir: string, args: string[], env: Record<string, string> = {}): Promise<string> {
-  const out = await new Deno.Command("git", {
-    args,
-    cwd: dir,
-    env: gitTestEnv(env),
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  if (out.code !== 0) throw new Error(`git ${args.join(" ")} failed: ${dec.decode(out.stderr)}`);
-  return dec.decode(out.stdout);
-}
-
 export async function createWorld(): Promise<World> {
   const repo = await createPyRepo({
     files: { "pkg/__init__.py": "", "pkg/calc.py": "def add(a, b):\n    return a + b\n" },
     initialDate: OLD,
   });
   const originDir = await Deno.makeTempDir({ prefix: "sentries-origin-" });
-  await runGit(originDir, ["init", "-q", "--bare", "-b", "main"]);
+  await runGitIn(originDir, ["init", "-q", "--bare", "-b", "main"]);
   await repo.git("remote", "add", "origin", originDir);
   await repo.git("push", "-q", "origin", "main");
   const git = new Git(repo.dir);
@@ -89,10 +75,10 @@ export async function createWorld(): Promise<World> {
     git,
     originDir,
     base,
-    origin: (...args) => runGit(originDir, args),
+    origin: (...args) => runGitIn(originDir, args),
     async snapshot() {
       const local = await repo.git("for-each-ref", "--format=%(refname) %(objectname)");
-      const remote = await runGit(originDir, ["for-each-ref", "--format=%(refname) %(objectname)"]);
+      const remote = await runGitIn(originDir, ["for-each-ref", "--format=%(refname) %(objectname)"]);
       return `${local}--\n${remote}`;
     },
     async botBranch(opts) {
@@ -169,6 +155,6 @@ export async function createWorld(): Promise<World> {
 }
 
 export async function branchExists(dir: string, ref: string): Promise<boolean> {
-  const out = await runGit(dir, ["for-each-ref", "--format=%(refname)", ref]);
+  const out = await runGitIn(dir, ["for-each-ref", "--format=%(refname)", ref]);
   return out.trim() !== "";
 }

@@ -54,25 +54,29 @@ export function gitTestEnv(extra: Record<string, string> = {}): Record<string, s
   return { ...env, ...extra };
 }
 
+/** Runs git in `dir` with the isolated test environment; returns stdout, throws with stderr on failure. */
+export async function runGitIn(dir: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  const output = await new Deno.Command("git", {
+    args,
+    cwd: dir,
+    env: gitTestEnv(env),
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  if (output.code !== 0) {
+    throw new Error(`git ${args.join(" ")} failed (${output.code}): ${decoder.decode(output.stderr)}`);
+  }
+  return decoder.decode(output.stdout);
+}
+
 export async function createPyRepo(options: PyRepoOptions): Promise<PyRepo> {
   const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "sentries-pyrepo-" }));
   let lastDate = Date.parse(options.initialDate ?? "2024-01-01T00:00:00Z");
 
-  const run = async (args: string[], env: Record<string, string> = {}): Promise<string> => {
-    const output = await new Deno.Command("git", {
-      args: ["-c", `user.name=${TEST_AUTHOR.name}`, "-c", `user.email=${TEST_AUTHOR.email}`, ...args],
-      cwd: dir,
-      env: gitTestEnv(env),
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decoder = new TextDecoder();
-    if (output.code !== 0) {
-      throw new Error(`git ${args.join(" ")} failed (${output.code}): ${decoder.decode(output.stderr)}`);
-    }
-    return decoder.decode(output.stdout);
-  };
+  const run = (args: string[], env: Record<string, string> = {}): Promise<string> =>
+    runGitIn(dir, ["-c", `user.name=${TEST_AUTHOR.name}`, "-c", `user.email=${TEST_AUTHOR.email}`, ...args], env);
 
   const write = async (files: Record<string, string | null>) => {
     for (const [path, content] of Object.entries(files)) {

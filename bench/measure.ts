@@ -9,9 +9,9 @@ import { buildNaiveContext } from "./naive_context.ts";
 import { buildTestContext } from "../src/context/mod.ts";
 import { loadConfig } from "../src/config/load.ts";
 import { createLlmClient } from "../src/llm/mod.ts";
-import { runTestSentry } from "../src/sentries/tests/pipeline.ts";
-import { runDocSentry } from "../src/sentries/docs/pipeline.ts";
-import type { StepTiming } from "../src/sentries/tests/report.ts";
+import { runTestSentry } from "../src/sentries/testsentry/pipeline.ts";
+import { runDocSentry } from "../src/sentries/docsentry/pipeline.ts";
+import type { StepTiming } from "../src/sentries/testsentry/report.ts";
 import { createPyRepo, type PyRepo } from "../tests/support/pyrepo.ts";
 import { startStandIn } from "../tests/support/standin_llm.ts";
 

@@ -1,6 +1,6 @@
 import { Command } from "@commander-js/extra-typings";
-import { runDocSentry } from "../sentries/docs/pipeline.ts";
-import { renderDocsHuman } from "../sentries/docs/report.ts";
+import { runDocSentry } from "../sentries/docsentry/pipeline.ts";
+import { renderDocsHuman } from "../sentries/docsentry/report.ts";
 import { loadRunConfig } from "./context.ts";
 import { runSentryCommand } from "./sentry_deps.ts";
 

@@ -1,6 +1,6 @@
 import { Command } from "@commander-js/extra-typings";
-import { runTestSentry } from "../sentries/tests/pipeline.ts";
-import { renderHuman } from "../sentries/tests/report.ts";
+import { runTestSentry } from "../sentries/testsentry/pipeline.ts";
+import { renderHuman } from "../sentries/testsentry/report.ts";
 import { loadRunConfig } from "./context.ts";
 import { runSentryCommand } from "./sentry_deps.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { indentCapped } from "../../src/sentries/tests/report.ts";
+import { indentCapped } from "../../src/sentries/testsentry/report.ts";
 
 Deno.test("a rambling plan is capped in the human report", () => {
   const plan = Array.from({ length: 40 }, (_, i) => `${i + 1}. step`).join("\n");

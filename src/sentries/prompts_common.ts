@@ -3,6 +3,7 @@
  * data (it may contain text that looks like instructions), and how a planner's
  * verdict is read back.
  */
+import { readVerdict } from "./planner_verdict.ts";
 
 /**
  * Wraps repository content so models treat it as data. A repository can hold
@@ -23,24 +24,20 @@ export const DATA_RULE =
 export type Verdict = "update" | "source_bug" | "no_changes";
 
 export interface PlannerAnswer {
-  verdict: Verdict;
+  /** Undefined when the answer states no verdict: it must never be read as "update". */
+  verdict?: Verdict;
   reason: string;
   plan: string;
 }
 
 /**
  * Reads `VERDICT: …`, `REASON: …` and `PLAN:` from a planner reply. Small
- * models drift from the format, so this is tolerant: a bare NO_CHANGES, a
- * verdict word anywhere on the first lines, a plan without its heading.
+ * models drift from the format, so the plan is read tolerantly (a plan without
+ * its heading); the verdict is not guessed (see readVerdict).
  */
 export function parsePlannerAnswer(text: string, updateWord: string): PlannerAnswer {
   const normalized = text.replace(/\r\n/g, "\n");
-  const head = normalized.split("\n").slice(0, 6).join("\n");
-  const verdictMatch = /VERDICT\s*[:=]\s*\**\s*([A-Z_ -]+)/i.exec(normalized);
-  const rawVerdict = (verdictMatch?.[1] ?? head).toUpperCase();
-  let verdict: Verdict = "update";
-  if (/SOURCE[_ -]?BUG/.test(rawVerdict)) verdict = "source_bug";
-  else if (/NO[_ -]?CHANGES/.test(rawVerdict) && !rawVerdict.includes(updateWord)) verdict = "no_changes";
+  const verdict = readVerdict(normalized, updateWord);
   const reasonMatch = /REASON\s*[:=]\s*(.+)/i.exec(normalized);
   const planMatch = /PLAN\s*[:=]?\s*\n([\s\S]*)$/i.exec(normalized);
   let plan = (planMatch?.[1] ?? normalized).trim();

@@ -26,6 +26,7 @@ import { writeJobSummary } from "../../delivery/summary.ts";
 import { finish, llmUsage, RunState } from "../run_state.ts";
 import { deliverFix, labelNoopPullRequest } from "./deliver.ts";
 import { planFix } from "./plan.ts";
+import { NO_VERDICT_MESSAGE } from "../planner_verdict.ts";
 import { patchUntilVerified } from "./attempts.ts";
 import { renderJobSummary, type TestsReport } from "./report.ts";
 import { resolveTarget, type RunTarget } from "../target.ts";
@@ -189,6 +190,14 @@ async function fixInWorktree(
   report.verdict = plan.verdict;
   report.reason = plan.reason;
   report.plan = plan.plan;
+  if (!plan.verdict) {
+    return finish(
+      report,
+      "not_fixed",
+      1,
+      `Stopped: ${NO_VERDICT_MESSAGE} (asked twice, the second time with the format), so no test was changed.`,
+    );
+  }
   if (plan.verdict === "source_bug") {
     return finish(
       report,

@@ -3,6 +3,12 @@ import type { ChatMessage } from "../../llm/mod.ts";
 import { type EditFormat, editFormatInstructions } from "../../patch/mod.ts";
 import { asData, DATA_RULE, previousAttemptSection, verbatimFiles } from "../prompts_common.ts";
 
+export const PLANNER_FORMAT = `VERDICT: UPDATE_TESTS | SOURCE_BUG | NO_CHANGES
+REASON: <one sentence>
+PLAN:
+1. <file and test to change, and how, in one line>
+2. ...`;
+
 export const PLANNER_SYSTEM = `You are a senior Python engineer triaging failing pytest tests.
 The source code changed on purpose; tests that were not updated now fail. Decide whether the TESTS are out of date
 (the usual case: a renamed function, a new return format, a moved module, a changed default) or whether the SOURCE
@@ -10,11 +16,7 @@ has a genuine bug that the tests rightly catch (then the tests must not be chang
 ${DATA_RULE}
 
 Answer in exactly this format:
-VERDICT: UPDATE_TESTS | SOURCE_BUG | NO_CHANGES
-REASON: <one sentence>
-PLAN:
-1. <file and test to change, and how, in one line>
-2. ...
+${PLANNER_FORMAT}
 
 Rules: at most 5 steps; only files under tests/ may change; never delete, skip or weaken a test, never replace an
 assertion with something weaker; keep every assertion checking the intended new behaviour.`;

@@ -1,7 +1,9 @@
 /**
  * Logging to stderr with levels from LOG_LEVEL. Results go to stdout elsewhere;
- * nothing here ever writes to stdout.
+ * nothing here ever writes to stdout. Lines go through the terminal seam
+ * (src/term.ts), which keeps them from breaking a spinner's line.
  */
+import { writeLogLine } from "./term.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
@@ -15,11 +17,7 @@ export interface LogSink {
   write(line: string): void;
 }
 
-const stderrSink: LogSink = {
-  write(line: string) {
-    Deno.stderr.writeSync(new TextEncoder().encode(line + "\n"));
-  },
-};
+const stderrSink: LogSink = { write: writeLogLine };
 
 export class Logger {
   constructor(public level: LogLevel = "info", private sink: LogSink = stderrSink) {}

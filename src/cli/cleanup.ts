@@ -2,7 +2,7 @@ import { botIdentity } from "../sentries/run_metadata.ts";
 import { Command } from "@commander-js/extra-typings";
 import { SentriesError, UsageError } from "../errors.ts";
 import { Git } from "../git/git.ts";
-import { withInterruptSignal } from "../git/worktree.ts";
+import { withInterruptSignal } from "../interrupt.ts";
 import { executePlan } from "../lifecycle/execute.ts";
 import { takeInventory } from "../lifecycle/inventory.ts";
 import { planCleanup } from "../lifecycle/plan.ts";
@@ -11,7 +11,7 @@ import type { Outcome, Plan } from "../lifecycle/types.ts";
 import { loadRunConfig } from "./context.ts";
 import { exitState } from "./exit.ts";
 import { githubFor } from "./sentry_deps.ts";
-import { confirm, isInteractive, writeErr, writeOut } from "./term.ts";
+import { confirm, isInteractive, writeErr, writeOut } from "../term.ts";
 
 interface CleanupFlags {
   dryRun?: boolean;

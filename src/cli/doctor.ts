@@ -1,16 +1,9 @@
 import { Command } from "@commander-js/extra-typings";
-import { type CheckResult, runDoctor } from "../doctor/checks.ts";
+import { runDoctor } from "../doctor/checks.ts";
+import { renderCheck } from "../doctor/render.ts";
 import { loadRunConfig } from "./context.ts";
 import { exitState } from "./exit.ts";
-import { writeOut } from "./term.ts";
-
-const MARK: Record<CheckResult["status"], string> = { ok: "ok  ", warn: "warn", fail: "FAIL" };
-
-export function renderCheck(r: CheckResult): string {
-  const time = r.durationMs !== undefined ? ` (${r.durationMs} ms)` : "";
-  const hint = r.hint && r.status !== "ok" ? `\n       → ${r.hint}` : "";
-  return `[${MARK[r.status]}] ${r.name}: ${r.detail}${time}${hint}`;
-}
+import { writeOut } from "../term.ts";
 
 export function doctorCommand() {
   return new Command("doctor")

@@ -7,7 +7,7 @@ import { Command, CommanderError } from "@commander-js/extra-typings";
 import { describeError, EXIT_FAILURE, EXIT_USAGE, SentriesError } from "../errors.ts";
 import { log } from "../log.ts";
 import { buildTarget, VERSION } from "../version.ts";
-import { writeErr, writeOut } from "./term.ts";
+import { writeErr, writeOut } from "../term.ts";
 import { exitState } from "./exit.ts";
 import { doctorCommand } from "./doctor.ts";
 import { testsCommand } from "./tests.ts";

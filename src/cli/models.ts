@@ -1,7 +1,7 @@
 import { Command } from "@commander-js/extra-typings";
-import { llmClientFor } from "../doctor/checks.ts";
+import { llmClientFor } from "../llm/for_config.ts";
 import { loadCatalog } from "../models/catalog.ts";
-import { runModels } from "../models/run_models.ts";
+import { runModels } from "../setup/run_models.ts";
 import { terminalConsole } from "../setup/console.ts";
 import { realSystemProbe } from "../setup/probe.ts";
 import { loadRunConfig } from "./context.ts";

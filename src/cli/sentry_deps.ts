@@ -1,14 +1,12 @@
 /** Builds the LLM client and (when configured) the GitHub adapter a sentry run needs, and runs a sentry. */
 import type { Config } from "../config/load.ts";
 import { createGitHub, type GitHub } from "../github/mod.ts";
-import { llmClientFor } from "../doctor/checks.ts";
-import { withInterruptSignal } from "../git/worktree.ts";
+import { llmClientFor } from "../llm/for_config.ts";
+import { withInterruptSignal } from "../interrupt.ts";
 import type { LlmClient } from "../llm/mod.ts";
 import { log } from "../log.ts";
 import { exitState } from "./exit.ts";
-import { writeOut } from "./term.ts";
-
-export { llmClientFor };
+import { writeOut } from "../term.ts";
 
 export function githubFor(config: Config): GitHub | undefined {
   if (!config.githubToken) return undefined;

@@ -1,5 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { llmClientFor, runDoctor } from "../doctor/checks.ts";
+import { runDoctor } from "../doctor/checks.ts";
+import { llmClientFor } from "../llm/for_config.ts";
 import { UsageError } from "../errors.ts";
 import { isProfileName, loadCatalog, PROFILE_NAMES } from "../models/catalog.ts";
 import { terminalConsole } from "../setup/console.ts";

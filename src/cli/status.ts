@@ -6,7 +6,7 @@ import { statusReport } from "../lifecycle/lineage.ts";
 import { renderStatus } from "../lifecycle/render.ts";
 import { loadRunConfig } from "./context.ts";
 import { githubFor } from "./sentry_deps.ts";
-import { writeOut } from "./term.ts";
+import { writeOut } from "../term.ts";
 
 export function statusCommand() {
   return new Command("status")

@@ -4,7 +4,8 @@
  */
 import type { Config } from "../config/load.ts";
 import { describeError, SentriesError } from "../errors.ts";
-import { createLlmClient, type LlmClient, sameModelName } from "../llm/mod.ts";
+import { type LlmClient, sameModelName } from "../llm/mod.ts";
+import { llmClientFor } from "../llm/for_config.ts";
 import { createGitHub } from "../github/mod.ts";
 import { ProgramNotPermittedError, runProgram } from "../proc/run.ts";
 
@@ -34,16 +35,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
   const value = await fn();
   return [value, Math.round(performance.now() - start)];
-}
-
-export function llmClientFor(config: Config): LlmClient {
-  return createLlmClient({
-    baseUrl: config.llmBase,
-    api: config.llmApi === "auto" ? undefined : config.llmApi,
-    connectTimeoutMs: config.llmConnectTimeoutSec * 1000,
-    idleTimeoutMs: config.llmTimeoutSec * 1000,
-    apiKey: config.llmApiKey,
-  });
 }
 
 async function checkLlm(config: Config, llm: LlmClient, options: DoctorOptions): Promise<CheckResult[]> {

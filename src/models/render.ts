@@ -1,5 +1,5 @@
 /** The `sentries models` report as text for people. */
-import { formatBytes } from "../setup/format.ts";
+import { formatBytes } from "../format.ts";
 import type { ServerInventory } from "./inventory.ts";
 import type { ModelRow, ModelsReport } from "./recommend.ts";
 

@@ -1,5 +1,5 @@
 /** One model call with a live progress line (spinner on a terminal, a line every few seconds in CI). */
-import { StatusLine } from "../cli/term.ts";
+import { StatusLine } from "../term.ts";
 import type { ChatMessage, ChatResult, LlmClient } from "../llm/mod.ts";
 import { numCtxFor } from "../llm/mod.ts";
 import { log } from "../log.ts";

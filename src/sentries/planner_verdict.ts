@@ -4,7 +4,7 @@
  * a line that is nothing but a verdict word, counts. Prose that merely
  * mentions "update" does not.
  */
-import type { Verdict } from "./prompts_common.ts";
+export type Verdict = "update" | "source_bug" | "no_changes";
 
 const HEAD_LINES = 6;
 

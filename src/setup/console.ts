@@ -3,7 +3,7 @@
  * (stdout), notes and progress (stderr), whether a person is there, and a
  * yes/no question. The CLI passes the real terminal; tests pass a recorder.
  */
-import { confirm, isInteractive, LiveLines, writeErr, writeOut } from "../cli/term.ts";
+import { confirm, isInteractive, LiveLines, writeErr, writeOut } from "../term.ts";
 
 export interface SetupConsole {
   /** The report: stdout (or, with --json, notes on stderr instead). */

@@ -7,7 +7,7 @@ import type { CheckResult } from "../doctor/checks.ts";
 import { describeError, SentriesError } from "../errors.ts";
 import { type InstalledModel, type LlmClient, sameModelName } from "../llm/mod.ts";
 import type { SetupConsole } from "./console.ts";
-import { formatBytes, formatDuration } from "./format.ts";
+import { formatBytes, formatDuration } from "../format.ts";
 import { PullTracker } from "./pull_progress.ts";
 
 export interface WantedModel {

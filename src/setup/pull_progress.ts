@@ -4,7 +4,7 @@
  * the clock is passed in, so tests can replay a pull at any speed.
  */
 import type { PullProgress } from "../llm/mod.ts";
-import { formatBytes, formatDuration, formatSpeed, progressBar } from "./format.ts";
+import { formatBytes, formatDuration, formatSpeed, progressBar } from "../format.ts";
 
 /** Speed is measured over this recent window, so a resumed or stalled pull shows its current pace. */
 const SPEED_WINDOW_MS = 5_000;

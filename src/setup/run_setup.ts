@@ -5,7 +5,7 @@
  * --yes it changes nothing, says what it would do, and exits 1.
  */
 import { EXIT_FAILURE, EXIT_OK } from "../errors.ts";
-import { formatBytes } from "./format.ts";
+import { formatBytes } from "../format.ts";
 import { type SetupDeps, type SetupRequest, SetupRun } from "./setup_run.ts";
 import { planFiles, writeFiles } from "./step_files.ts";
 import { ensureModels } from "./step_models.ts";

@@ -3,7 +3,7 @@
  * for, the seams it talks through, every check reported so far, and the
  * actions it could not ask about (no terminal and no --yes).
  */
-import { renderCheck } from "../cli/doctor.ts";
+import { renderCheck } from "../doctor/render.ts";
 import type { Config } from "../config/load.ts";
 import type { CheckResult } from "../doctor/checks.ts";
 import { detectApi, type LlmApi, type LlmClient } from "../llm/mod.ts";

@@ -1,7 +1,7 @@
 /** Setup step 3: the profile's planner and patcher, skipping what is installed and pulling the rest. */
 import type { CheckResult } from "../doctor/checks.ts";
 import { describeError } from "../errors.ts";
-import { formatBytes } from "./format.ts";
+import { formatBytes } from "../format.ts";
 import { planPulls, pullModels } from "./pull_models.ts";
 import type { SetupRun } from "./setup_run.ts";
 import { profileModels } from "./step_system.ts";

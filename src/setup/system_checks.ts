@@ -8,7 +8,7 @@ import type { CheckResult } from "../doctor/checks.ts";
 import { describeError } from "../errors.ts";
 import { bestProfileFor, type Catalog, type Profile } from "../models/catalog.ts";
 import { ProgramNotFoundError, ProgramNotPermittedError, runProgram } from "../proc/run.ts";
-import { formatBytes } from "./format.ts";
+import { formatBytes } from "../format.ts";
 import { ollamaModelsDir, type SystemProbe } from "./probe.ts";
 
 /** Room kept free beyond the downloads: Ollama unpacks and verifies next to them. */

@@ -1,5 +1,5 @@
 /** Fakes for the setup seams: machine readings, the terminal, and the Ollama launcher. */
-import { LiveLines } from "../../src/cli/term.ts";
+import { LiveLines } from "../../src/term.ts";
 import type { Config } from "../../src/config/load.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createLlmClient, type LlmClient } from "../../src/llm/mod.ts";

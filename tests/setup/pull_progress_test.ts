@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { LiveLines } from "../../src/cli/term.ts";
-import { formatBytes, formatDuration, progressBar } from "../../src/setup/format.ts";
+import { LiveLines } from "../../src/term.ts";
+import { formatBytes, formatDuration, progressBar } from "../../src/format.ts";
 import { PullTracker } from "../../src/setup/pull_progress.ts";
 
 const MIB = 1024 ** 2;

@@ -11,7 +11,7 @@ import { checkAllowlist, checkPathSyntax } from "../../patch/guard_paths.ts";
 import { requestPatch, unappliedAttempt } from "../patch_step.ts";
 import { type AttemptReport, finish, type RunState } from "../run_state.ts";
 import { checkDocs } from "./checks.ts";
-import type { DocSentryOptions } from "./pipeline.ts";
+import type { DocSentryOptions } from "./options.ts";
 import { docsPatcherMessages } from "./prompts.ts";
 import type { DocsReport } from "./report.ts";
 

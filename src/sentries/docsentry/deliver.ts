@@ -22,8 +22,7 @@ import { log } from "../../log.ts";
 import { type PreparedPatch, writeChanges } from "../../patch/mod.ts";
 import { finish, type RunState } from "../run_state.ts";
 import type { ChangeRange } from "./change.ts";
-import type { DocSentryOptions } from "./pipeline.ts";
-import { DOCS_LABELS } from "./pipeline.ts";
+import { DOCS_LABELS, type DocSentryOptions } from "./options.ts";
 import { type DocsReport, renderDocsPrBody } from "./report.ts";
 
 export interface DeliverDocsInput {

@@ -22,20 +22,7 @@ import { type DocsReport, renderDocsJobSummary } from "./report.ts";
 import { renderSections, selectDocSections } from "./select.ts";
 import { mentionedNames, removedNames } from "./surface.ts";
 import { readEnv } from "../../env.ts";
-
-export interface DocSentryOptions {
-  config: Config;
-  dryRun: boolean;
-  llm: LlmClient;
-  github?: GitHub;
-  base?: string;
-  head?: string;
-  eventPath?: string;
-  signal?: AbortSignal;
-  now?: () => Date;
-}
-
-export const DOCS_LABELS = ["ai-generated", "sentries", "sentry-docsentry", "docs-sentry:done"];
+import type { DocSentryOptions } from "./options.ts";
 
 function isBotPullRequest(pr: PullRequestEvent): string | undefined {
   if (/^ai-(doc-updates|test-fixes)\//.test(pr.headRef)) return "it was opened by Sentries itself";

@@ -11,7 +11,7 @@ import { botBranchName } from "../../delivery/metadata.ts";
 import { commitOnBotBranch, labelSpec, pushAndOpenPullRequest } from "../../delivery/deliver.ts";
 import { finish, type RunState } from "../run_state.ts";
 import type { RunTarget } from "../target.ts";
-import { TESTS_LABELS, type TestSentryOptions } from "./pipeline.ts";
+import { TESTS_LABELS, type TestSentryOptions } from "./options.ts";
 import { renderPrBody, type TestsReport } from "./report.ts";
 
 export async function deliverFix(

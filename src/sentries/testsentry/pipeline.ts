@@ -20,6 +20,7 @@ import {
   startForkServerFor,
 } from "../../pytest/mod.ts";
 import { buildTestContext } from "../../context/mod.ts";
+import type { TestSentryOptions } from "./options.ts";
 import { stableKey } from "../../delivery/metadata.ts";
 import { findOpenDuplicate } from "../../delivery/deliver.ts";
 import { writeJobSummary } from "../../delivery/summary.ts";
@@ -30,26 +31,6 @@ import { NO_VERDICT_MESSAGE } from "../planner_verdict.ts";
 import { patchUntilVerified } from "./attempts.ts";
 import { renderJobSummary, type TestsReport } from "./report.ts";
 import { resolveTarget, type RunTarget } from "../target.ts";
-
-export interface TestSentryOptions {
-  config: Config;
-  dryRun: boolean;
-  llm: LlmClient;
-  /** Present when GITHUB_TOKEN and GITHUB_REPOSITORY are set. */
-  github?: GitHub;
-  signal?: AbortSignal;
-  now?: () => Date;
-  /**
-   * Strategy seams for the benchmark's naive baseline (whole files as context, full-suite
-   * re-runs); the CLI always uses the defaults.
-   */
-  strategy?: {
-    buildContext?: typeof buildTestContext;
-    verifyScope?: "auto" | "full";
-  };
-}
-
-export const TESTS_LABELS = ["ai-generated", "sentries", "sentry-testsentry", "tests-sentry:done"];
 
 export async function runTestSentry(options: TestSentryOptions): Promise<TestsReport> {
   const { config, signal } = options;

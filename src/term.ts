@@ -2,6 +2,8 @@
  * The one module that owns the terminal. Everything that draws (spinners,
  * progress bars, prompts) asks `isInteractive()`; off a TTY (CI) it degrades
  * to plain, rate-limited lines on stderr so output is the same in CI logs.
+ * Log lines come through here too (`writeLogLine`), so one never lands in the
+ * middle of a spinner's line.
  */
 
 export function isInteractive(): boolean {
@@ -25,6 +27,19 @@ export function writeOut(text: string): void {
   while (offset < data.length) offset += Deno.stdout.writeSync(data.subarray(offset));
 }
 
+/** The spinner line now on screen (at most one), so a log line can clear it and draw it again below. */
+let drawnStatus: { text: string } | undefined;
+
+/** Writes one log line to stderr; a spinner on screen is cleared first and redrawn after it. */
+export function writeLogLine(line: string): void {
+  writeErr(logLineOver(line, drawnStatus?.text));
+}
+
+/** The bytes for a log line written while `spinner` (if any) is the terminal's current line. */
+export function logLineOver(line: string, spinner?: string): string {
+  return spinner === undefined ? `${line}\n` : `\r\x1b[2K${line}\n${spinner}`;
+}
+
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /** A status line: a spinner on a terminal; off a terminal, a line at most every `plainEveryMs`. */
@@ -43,7 +58,9 @@ export class StatusLine {
       if (now - this.lastDraw < 100) return;
       this.lastDraw = now;
       this.active = true;
-      writeErr(`\r\x1b[2K${FRAMES[this.frame++ % FRAMES.length]} ${text}`);
+      const line = `${FRAMES[this.frame++ % FRAMES.length]} ${text}`;
+      drawnStatus = { text: line };
+      writeErr(`\r\x1b[2K${line}`);
       return;
     }
     const now = Date.now();
@@ -55,6 +72,7 @@ export class StatusLine {
 
   done(text?: string): void {
     if (this.active && isInteractive()) writeErr("\r\x1b[2K");
+    if (this.active) drawnStatus = undefined;
     this.active = false;
     if (text && !this.quiet) writeErr(`${text}\n`);
   }

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { loadCatalog } from "../../src/models/catalog.ts";
-import { type ModelsOutcome, runModels } from "../../src/models/run_models.ts";
+import { type ModelsOutcome, runModels } from "../../src/setup/run_models.ts";
 import { closedPort } from "../llm/helpers.ts";
 import { type StandIn, type StandInOptions, startStandIn } from "../support/standin_llm.ts";
-import { configFor, fakeProbe, fastClient, type RecordingConsole, recordingConsole } from "../setup/helpers.ts";
+import { configFor, fakeProbe, fastClient, type RecordingConsole, recordingConsole } from "./helpers.ts";
 
 interface Run {
   outcome: ModelsOutcome;

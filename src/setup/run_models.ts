@@ -4,19 +4,19 @@
  * terminal, --yes otherwise; --info-only never pulls). With --json, stdout
  * carries only the JSON document; everything else goes to stderr.
  */
-import { renderCheck } from "../cli/doctor.ts";
+import { renderCheck } from "../doctor/render.ts";
 import type { Config } from "../config/load.ts";
 import type { CheckResult } from "../doctor/checks.ts";
 import { EXIT_FAILURE, EXIT_OK } from "../errors.ts";
 import type { LlmClient } from "../llm/mod.ts";
-import { askConsent, type SetupConsole } from "../setup/console.ts";
-import { formatBytes } from "../setup/format.ts";
-import type { SystemProbe } from "../setup/probe.ts";
-import { pullModels } from "../setup/pull_models.ts";
-import type { Catalog } from "./catalog.ts";
-import { readInventory } from "./inventory.ts";
-import { buildModelsReport, type ModelsReport, type PullCandidate } from "./recommend.ts";
-import { renderModelsReport } from "./render.ts";
+import { askConsent, type SetupConsole } from "./console.ts";
+import { formatBytes } from "../format.ts";
+import type { SystemProbe } from "./probe.ts";
+import { pullModels } from "./pull_models.ts";
+import type { Catalog } from "../models/catalog.ts";
+import { readInventory } from "../models/inventory.ts";
+import { buildModelsReport, type ModelsReport, type PullCandidate } from "../models/recommend.ts";
+import { renderModelsReport } from "../models/render.ts";
 
 export interface ModelsRequest {
   config: Config;

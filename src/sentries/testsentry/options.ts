@@ -1,0 +1,25 @@
+/** What a `sentries tests` run is given, and the labels its pull requests carry. */
+import type { Config } from "../../config/load.ts";
+import type { buildTestContext } from "../../context/mod.ts";
+import type { GitHub } from "../../github/mod.ts";
+import type { LlmClient } from "../../llm/mod.ts";
+
+export interface TestSentryOptions {
+  config: Config;
+  dryRun: boolean;
+  llm: LlmClient;
+  /** Present when GITHUB_TOKEN and GITHUB_REPOSITORY are set. */
+  github?: GitHub;
+  signal?: AbortSignal;
+  now?: () => Date;
+  /**
+   * Strategy seams for the benchmark's naive baseline (whole files as context, full-suite
+   * re-runs); the CLI always uses the defaults.
+   */
+  strategy?: {
+    buildContext?: typeof buildTestContext;
+    verifyScope?: "auto" | "full";
+  };
+}
+
+export const TESTS_LABELS = ["ai-generated", "sentries", "sentry-testsentry", "tests-sentry:done"];

@@ -1,10 +1,11 @@
 /**
- * Guard policies per sentry. Users may lower the limits and reshape the allowlist in
- * `[tool.sentries]`, but never raise a limit or allow `.git/**`, `.github/**` or anything
- * outside the repository.
+ * Guard policies per sentry. Configuration (`[tool.sentries.tests]` / `[tool.sentries.docs]`) may
+ * only lower the limits and narrow the built-in allowlist: a pull request can change
+ * pyproject.toml, so nothing read from it may widen what a sentry is allowed to touch. There is
+ * deliberately no opt-in to widen it.
  */
 import { ConfigError } from "../errors.ts";
-import { matchesGlob } from "./glob.ts";
+import { matchesAnyGlob, matchesGlob, normalizeGlob } from "./glob.ts";
 import type { GuardPolicy, SentryKind } from "./types.ts";
 
 const DEFAULT_ALLOW: Record<SentryKind, readonly string[]> = {
@@ -52,6 +53,28 @@ export function unsafeGlobReason(glob: string): string | undefined {
   return undefined;
 }
 
+const WILDCARD = /[*?[\]{}]/;
+
+/**
+ * Whether every path `glob` can match is also matched by one of the built-in globs. Decided on the
+ * glob's literal shape, not by probing: a glob is inside `tests/**` only if it starts with the
+ * literal folder `tests/` and names something below it; inside a literal file name only if it is
+ * that name. Anything else (`**`, `*\/**`, `{tests,shop}/**`, `Tests/**`) counts as reaching outside.
+ */
+export function isWithinAllowlist(glob: string, builtIn: readonly string[]): boolean {
+  const normalized = normalizeGlob(glob);
+  const segments = normalized.split("/");
+  if (segments.some((s) => s === "" || s === "." || s === "..")) return false;
+  if (!WILDCARD.test(normalized)) return matchesAnyGlob(normalized, builtIn);
+  return builtIn.some((base) => {
+    if (base === normalized) return true;
+    if (!base.endsWith("/**")) return false;
+    const prefix = base.slice(0, -3).split("/");
+    if (prefix.some((s) => WILDCARD.test(s))) return false;
+    return segments.length > prefix.length && prefix.every((s, i) => segments[i] === s);
+  });
+}
+
 function lowerOnlyLimit(name: string, value: number | undefined, hard: number): number {
   if (value === undefined) return hard;
   if (!Number.isInteger(value) || value < 1) {
@@ -69,7 +92,8 @@ function lowerOnlyLimit(name: string, value: number | undefined, hard: number): 
 
 /**
  * Merges user overrides into the default policy. `allow`, when given, replaces the default list
- * (so it can narrow or extend it); every glob is checked. Throws ConfigError naming a bad value.
+ * and may only narrow it: every glob must be safe and inside the built-in allowlist. Throws
+ * ConfigError naming the key and the glob.
  */
 export function resolvePolicy(sentry: SentryKind, overrides: PolicyOverrides): GuardPolicy {
   const base = defaultPolicy(sentry);
@@ -83,12 +107,26 @@ export function resolvePolicy(sentry: SentryKind, overrides: PolicyOverrides): G
     for (const glob of overrides.allow) {
       const reason = unsafeGlobReason(glob);
       if (reason) {
-        throw new ConfigError(`[tool.sentries] allowlist glob "${glob}" ${reason}`, {
+        throw new ConfigError(`[tool.sentries] allow glob "${glob}" ${reason}`, {
           hint: "allowlists may not reach .git/**, .github/** or outside the repository",
         });
       }
     }
     allow = overrides.allow.map((glob) => glob.replace(/^\.\//, ""));
+    const outside = allow.find((glob) => !isWithinAllowlist(glob, base.allow));
+    if (outside !== undefined) {
+      throw new ConfigError(
+        `[tool.sentries] allow glob "${outside}" reaches outside the built-in ${sentry} allowlist (${
+          base.allow.join(", ")
+        })`,
+        {
+          hint: `configuration can only narrow what the ${sentry} sentry may change; ` +
+            `use globs inside ${base.allow.join(", ")} (e.g. ${
+              sentry === "tests" ? "tests/unit/**" : "docs/guide/**"
+            })`,
+        },
+      );
+    }
   }
   return {
     sentry,

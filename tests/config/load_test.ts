@@ -144,3 +144,38 @@ Deno.test("pytest args from the environment are split on spaces; lists from TOML
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a repository's own pyproject.toml cannot widen a sentry's allowlist (start-up error, exit 2)", async () => {
+  for (
+    const allow of [
+      '"tests/**", "shop/**"',
+      '"**"',
+      '"tests/../shop/**"',
+      '"*/**"',
+      '"{tests,shop}/**"',
+      '"tests/**/../../shop"',
+    ]
+  ) {
+    const dir = await repoWith({ "pyproject.toml": `[tool.sentries.tests]\nallow = [${allow}]\n` });
+    try {
+      await assert.rejects(() => loadConfig({ repoPath: dir, env: noEnv }), (err: ConfigError) => {
+        assert.ok(err instanceof ConfigError, allow);
+        assert.equal(err.exitCode, 2);
+        assert.match(err.message, /pyproject\.toml \[tool\.sentries\.tests\] allow glob "/, allow);
+        return true;
+      }, allow);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+  // The environment cannot widen it either: there is no opt-in.
+  const dir = await repoWith({ "pyproject.toml": `[tool.sentries.docs]\nallow = ["docs/**", "docs_src/**"]\n` });
+  try {
+    await assert.rejects(
+      () => loadConfig({ repoPath: dir, env: (n) => (n === "SENTRIES_WIDEN_ALLOWLIST" ? "1" : undefined) }),
+      /\[tool\.sentries\.docs\] allow glob "docs_src\/\*\*" reaches outside the built-in docs allowlist/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -51,14 +51,26 @@ Deno.test("resolvePolicy: limits may only go down", () => {
   assert.throws(() => resolvePolicy("tests", { maxChangedLines: 500 }), /exceeds the hard limit 200/);
 });
 
-Deno.test("resolvePolicy: allowlists can narrow or extend but never reach .git, .github or outside", () => {
+Deno.test("resolvePolicy: allowlists can only narrow, never reach .git, .github or outside", () => {
   assert.deepEqual(resolvePolicy("tests", { allow: ["tests/unit/**"] }).allow, ["tests/unit/**"]);
-  assert.deepEqual(resolvePolicy("docs", { allow: ["README.md", "guides/**", "./site/"] }).allow, [
+  assert.deepEqual(resolvePolicy("tests", { allow: ["./tests/"] }).allow, ["tests/"]);
+  assert.deepEqual(resolvePolicy("docs", { allow: ["README.md", "docs/guide/**", "./docs/api/"] }).allow, [
     "README.md",
-    "guides/**",
-    "site/",
+    "docs/guide/**",
+    "docs/api/",
   ]);
   const bad = [
+    "guides/**",
+    "shop/**",
+    "src/**",
+    "tests",
+    "Tests/**",
+    "tests*/**",
+    "test?/**",
+    "*/**",
+    "**/tests/**",
+    "{tests,shop}/**",
+    "[ts]*/**",
     ".git/**",
     ".git/hooks/*",
     "tests/.git/**",
@@ -84,4 +96,37 @@ Deno.test("resolvePolicy: allowlists can narrow or extend but never reach .git, 
     );
   }
   assert.throws(() => resolvePolicy("tests", { allow: [] }), ConfigError);
+});
+
+Deno.test("resolvePolicy: a configured allowlist reaching outside the built-in one is an error naming the glob", () => {
+  const cases: Array<[sentry: "tests" | "docs", allow: string[], offending: string]> = [
+    ["tests", ["tests/**", "shop/**"], "shop/**"],
+    ["tests", ["**"], "**"],
+    ["tests", ["tests/../shop/**"], "tests/../shop/**"],
+    ["tests", ["tests/**/../../shop"], "tests/**/../../shop"],
+    ["tests", ["*/**"], "*/**"],
+    ["tests", ["{tests,shop}/**"], "{tests,shop}/**"],
+    ["tests", ["tests/unit/**", "conftest.py"], "conftest.py"],
+    ["docs", ["docs/**", "setup.py"], "setup.py"],
+    ["docs", ["*.md"], "*.md"],
+    ["docs", ["README.*"], "README.*"],
+  ];
+  for (const [sentry, allow, offending] of cases) {
+    assert.throws(
+      () => resolvePolicy(sentry, { allow }),
+      (err: unknown) => err instanceof ConfigError && err.message.includes(`"${offending}"`),
+      `${sentry} ${JSON.stringify(allow)} must be refused, naming ${offending}`,
+    );
+  }
+  assert.throws(
+    () => resolvePolicy("tests", { allow: ["tests/**", "shop/**"] }),
+    /outside the built-in tests allowlist/,
+  );
+  // Narrowing to literal files and globs below the built-in folders passes.
+  for (const allow of [["tests/unit/**"], ["tests/test_a.py"], ["tests/**/test_*.py"], ["tests/**"]]) {
+    assert.deepEqual(resolvePolicy("tests", { allow }).allow, allow);
+  }
+  for (const allow of [["CHANGELOG.md", "docs/**/*.rst"], ["ADR/0001-x.md"]]) {
+    assert.deepEqual(resolvePolicy("docs", { allow }).allow, allow);
+  }
 });

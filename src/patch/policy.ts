@@ -10,7 +10,18 @@ import type { GuardPolicy, SentryKind } from "./types.ts";
 
 const DEFAULT_ALLOW: Record<SentryKind, readonly string[]> = {
   tests: ["tests/**"],
-  docs: ["README.md", "docs/**", "CHANGELOG.md", "ARCHITECTURE.md", "ADR/**", "openapi.yaml"],
+  docs: [
+    "README.md",
+    "README.rst",
+    "docs/**",
+    "CHANGELOG.md",
+    "CHANGES.md",
+    "CHANGES.rst",
+    "HISTORY.*",
+    "ARCHITECTURE.md",
+    "ADR/**",
+    "openapi.yaml",
+  ],
 };
 
 const HARD_LIMITS: Record<SentryKind, { maxFiles: number; maxChangedLines: number }> = {

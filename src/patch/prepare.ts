@@ -5,6 +5,7 @@
 import { canonicalDiff } from "./canonical_diff.ts";
 import { computeChanges } from "./compute_changes.ts";
 import { extractEdits } from "./extract.ts";
+import { checkDocsFileMode, checkDocsTextPath } from "./guard_docs_text.ts";
 import { checkRealPath } from "./guard_fs.ts";
 import { checkEditPaths } from "./guard_paths.ts";
 import { checkSize } from "./guard_size.ts";
@@ -27,14 +28,17 @@ async function guardEditOnDisk(
   edit: FileEdit,
   policy: GuardPolicy,
 ): Promise<{ problems: PatchProblem[]; existing: Set<string> }> {
+  const paths = edit.sourcePath === undefined ? [edit.path] : [edit.sourcePath, edit.path];
   const textual = checkEditPaths(edit, policy);
+  if (policy.sentry === "docs") textual.push(...paths.flatMap(checkDocsTextPath));
   if (textual.length > 0) return { problems: textual, existing: new Set() };
   const existing = new Set<string>();
   const problems: PatchProblem[] = [];
-  for (const path of edit.sourcePath === undefined ? [edit.path] : [edit.sourcePath, edit.path]) {
+  for (const path of paths) {
     const check = await checkRealPath(repoRoot, path, policy.allow);
     problems.push(...check.problems);
     if (check.exists) existing.add(path);
+    if (check.exists && policy.sentry === "docs") problems.push(...await checkDocsFileMode(repoRoot, path));
   }
   return { problems, existing };
 }

@@ -7,7 +7,18 @@ Deno.test("defaultPolicy: allowlists and limits per sentry", () => {
   assert.deepEqual(defaultPolicy("tests"), { sentry: "tests", allow: ["tests/**"], maxFiles: 5, maxChangedLines: 200 });
   assert.deepEqual(defaultPolicy("docs"), {
     sentry: "docs",
-    allow: ["README.md", "docs/**", "CHANGELOG.md", "ARCHITECTURE.md", "ADR/**", "openapi.yaml"],
+    allow: [
+      "README.md",
+      "README.rst",
+      "docs/**",
+      "CHANGELOG.md",
+      "CHANGES.md",
+      "CHANGES.rst",
+      "HISTORY.*",
+      "ARCHITECTURE.md",
+      "ADR/**",
+      "openapi.yaml",
+    ],
     maxFiles: 5,
     maxChangedLines: 300,
   });
@@ -126,7 +137,7 @@ Deno.test("resolvePolicy: a configured allowlist reaching outside the built-in o
   for (const allow of [["tests/unit/**"], ["tests/test_a.py"], ["tests/**/test_*.py"], ["tests/**"]]) {
     assert.deepEqual(resolvePolicy("tests", { allow }).allow, allow);
   }
-  for (const allow of [["CHANGELOG.md", "docs/**/*.rst"], ["ADR/0001-x.md"]]) {
+  for (const allow of [["HISTORY.rst"], ["CHANGES.md", "docs/**/*.rst"], ["HISTORY.*"], ["ADR/0001-x.md"]]) {
     assert.deepEqual(resolvePolicy("docs", { allow }).allow, allow);
   }
 });

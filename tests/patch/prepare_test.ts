@@ -100,9 +100,15 @@ Deno.test("the canonical diff is git-style and counts lines", async () => {
   );
 });
 
-Deno.test("user-lowered limits apply; the docs sentry does not run the test-weakening guard", async () => {
-  await using temp = await makeTempRepo({ "docs/conf.py": "def test_x():\n    assert 1\n" });
-  const answer = "--- a/docs/conf.py\n+++ b/docs/conf.py\n@@ -1,2 +1,2 @@\n def test_x():\n-    assert 1\n+    pass\n";
+Deno.test("user-lowered limits apply; docs/conf.py is code the docs sentry may not edit", async () => {
+  await using temp = await makeTempRepo({
+    "docs/conf.py": "def test_x():\n    assert 1\n",
+    "docs/guide.md": "def test_x():\n    assert 1\n",
+  });
+  const conf = "--- a/docs/conf.py\n+++ b/docs/conf.py\n@@ -1,2 +1,2 @@\n def test_x():\n-    assert 1\n+    pass\n";
+  const refused = await preparePatch(conf, { repoRoot: temp.repo, policy: defaultPolicy("docs") });
+  assert.ok(refused.kind === "rejected" && refused.problems.map((p) => p.code).join() === "docs.not_text");
+  const answer = conf.replaceAll("docs/conf.py", "docs/guide.md");
   const docs = await preparePatch(answer, { repoRoot: temp.repo, policy: defaultPolicy("docs") });
   assert.equal(docs.kind, "ok");
   const strict = await preparePatch(answer, {

@@ -2,6 +2,7 @@
  * Rendering context sections and fitting them into a token budget. Pure and
  * deterministic: the same sections and budget always give the same text.
  */
+import { estimateTokens } from "../llm/tokens.ts";
 
 export interface ContextSection {
   title: string;
@@ -19,11 +20,6 @@ export interface FittedContext {
   text: string;
   estimatedTokens: number;
   truncated: boolean;
-}
-
-/** Tokens as a model's tokenizer roughly counts them for code and English: a quarter of the characters. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
 }
 
 export function renderSection(section: ContextSection): string {

@@ -17,7 +17,7 @@ import {
 } from "./sections.ts";
 import { SourceReader } from "./source_reader.ts";
 
-export { type ContextSection, estimateTokens, renderSections } from "./budget.ts";
+export { type ContextSection, renderSections } from "./budget.ts";
 
 export interface TestContext {
   /** The sections that fit, in reading order. */

@@ -86,7 +86,10 @@ export interface OpenedPullRequest {
   url: string;
 }
 
-export async function findOpenDuplicate(github: GitHub, key: string): Promise<OpenedPullRequest | undefined> {
+export async function findOpenDuplicate(
+  github: Pick<GitHub, "findPullRequestsByMarker">,
+  key: string,
+): Promise<OpenedPullRequest | undefined> {
   const found = await github.findPullRequestsByMarker(dedupeMarker(key), "open");
   return found[0] ? { number: found[0].number, url: found[0].url } : undefined;
 }

@@ -17,11 +17,14 @@ import type { ChatMessage } from "../llm/mod.ts";
 import { askModel } from "./ask.ts";
 import type { AttemptReport, RunState } from "./run_state.ts";
 
+/** A patch the guards accepted: parsed, applied in memory, within the policy. */
+export type AcceptedPatch = Extract<PreparedPatch, { kind: "ok" }>;
+
 export type PatchStep =
   | { kind: "repeated" }
   | { kind: "no_changes"; feedback: string }
   | { kind: "rejected"; problems: PatchProblem[]; feedback: string }
-  | { kind: "ok"; patch: Extract<PreparedPatch, { kind: "ok" }> };
+  | { kind: "ok"; patch: AcceptedPatch };
 
 export interface PatchStepInput {
   llm: LlmClient;

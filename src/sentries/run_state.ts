@@ -2,6 +2,7 @@
  * Bookkeeping every sentry run shares: step timings, progress lines, the
  * interrupt check, and the model usage summed from the LLM client's records.
  */
+import type { DeliveryPlan } from "../delivery/plan.ts";
 import { InterruptedError } from "../errors.ts";
 import type { LlmClient } from "../llm/mod.ts";
 import type { PatchProblem } from "../patch/mod.ts";
@@ -77,6 +78,8 @@ export interface RunSummary {
   commit?: string;
   /** Without a token: what the pull request would say. */
   prPreview?: { title: string; body: string };
+  /** How the change is (or, with --dry-run, would be) delivered, decided before delivery acts. */
+  deliveryPlan?: DeliveryPlan;
   llm: LlmUsage;
   timings: StepTiming[];
   totalMs: number;

@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  type ContextSection,
-  estimateTokens,
-  fitToBudget,
-  renderSections,
-  truncateText,
-} from "../../src/context/budget.ts";
+import { type ContextSection, fitToBudget, renderSections, truncateText } from "../../src/context/budget.ts";
+import { estimateTokens } from "../../src/llm/tokens.ts";
 
 function section(title: string, priority: number, lines: number): ContextSection {
   return { title, priority, text: Array.from({ length: lines }, (_, i) => `${title} line ${i + 1}`).join("\n") };

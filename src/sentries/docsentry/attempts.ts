@@ -1,19 +1,20 @@
 /**
- * Steps 4–5 of `sentries docs`: ask the patcher, guard the answer, check the
- * docs it would produce, and feed every problem back — up to maxAttempts.
+ * Steps 4–5 of `sentries docs`: the shared attempt loop (ask → guard → check →
+ * feedback) with DocSentry's check: the docs the patch would produce are sound.
  */
 import { join } from "node:path";
 import type { Worktree } from "../../git/worktree.ts";
 import { log } from "../../log.ts";
-import { formatProblemsForModel, type GuardPolicy, type PreparedPatch, resolvePolicy } from "../../patch/mod.ts";
+import { formatProblemsForModel, type GuardPolicy, resolvePolicy } from "../../patch/mod.ts";
 import { checkRealPath } from "../../patch/guard_fs.ts";
 import { checkAllowlist, checkPathSyntax } from "../../patch/guard_paths.ts";
-import { requestPatch, unappliedAttempt } from "../patch_step.ts";
-import { type AttemptReport, finish, type RunState } from "../run_state.ts";
+import { type CheckOutcome, type PatchCheck, runAttemptLoop } from "../attempt_loop.ts";
+import { readFilesToEdit } from "../files_to_edit.ts";
+import type { AcceptedPatch } from "../patch_step.ts";
+import type { AttemptReport, RunState } from "../run_state.ts";
 import { checkDocs } from "./checks.ts";
 import type { DocSentryOptions } from "./options.ts";
 import { docsPatcherMessages } from "./prompts.ts";
-import type { DocsReport } from "./report.ts";
 
 export interface DocsPatchInput {
   plan: string;
@@ -23,13 +24,38 @@ export interface DocsPatchInput {
   removed: string[];
 }
 
+/** Why no acceptable docs patch came back, for the report (undefined: one did). */
+export interface DocsPatchOutcome {
+  fix?: AcceptedPatch;
+  attempts: AttemptReport[];
+  reason: string;
+}
+
+/** DocSentry's own check of a guarded patch: the docs it would produce must still be sound. */
+export function docsCheck(state: RunState, worktree: Worktree, removed: string[]): PatchCheck<undefined> {
+  return async (patch: AcceptedPatch): Promise<CheckOutcome<undefined>> => {
+    const problems = await state.step(
+      "check",
+      "checking links, anchors, Markdown and openapi.yaml",
+      () =>
+        Promise.resolve(checkDocs({
+          changes: patch.changes,
+          readFile: (path) => readAfter(worktree.dir, patch.changes, path),
+          removedNames: removed,
+        })),
+    );
+    if (problems.length === 0) return { ok: true, proof: undefined };
+    log.info(`  docs check failed: ${problems.map((p) => p.message).join("; ")}`);
+    return { ok: false, result: "rejected", problems, feedback: formatProblemsForModel(problems) };
+  };
+}
+
 export async function patchDocs(
   options: DocSentryOptions,
   state: RunState,
   worktree: Worktree,
   input: DocsPatchInput,
-  report: DocsReport,
-): Promise<Extract<PreparedPatch, { kind: "ok" }> | undefined> {
+): Promise<DocsPatchOutcome> {
   const { config } = options;
   const policy = resolvePolicy("docs", config.guards.docs);
   const files = await docFilesToEdit(
@@ -39,65 +65,39 @@ export async function patchDocs(
     Math.floor(config.contextTokens * 0.3),
     policy,
   );
-  const attempts: AttemptReport[] = [];
-  report.attempts = attempts;
-  const seen = new Set<string>();
-  let feedback: string | undefined;
-  for (let n = 1; n <= config.maxAttempts; n++) {
-    const messages = docsPatcherMessages(
-      config.editFormat,
-      { allow: policy.allow, maxFiles: policy.maxFiles, maxLines: policy.maxChangedLines },
-      { plan: input.plan, changeText: input.changeText, files, sectionsText: input.sectionsText, feedback },
-    );
-    const step = await requestPatch({
-      llm: options.llm,
-      config,
-      messages,
-      state,
-      attempt: n,
-      repoRoot: worktree.dir,
-      policy,
-      seenReplies: seen,
-      noChangesFeedback: "You answered NO_CHANGES, but the plan says the docs must change. Write the change.",
-      signal: options.signal,
-    });
-    if (step.kind === "repeated") {
-      attempts.push({ attempt: n, result: "repeated" });
-      finish(report, "not_updated", 1, "The patcher gave the same answer twice; stopped early without an update.");
-      return undefined;
-    }
-    if (step.kind !== "ok") {
-      feedback = step.feedback;
-      attempts.push(unappliedAttempt(n, step));
-      continue;
-    }
-    const prepared = step.patch;
-    const problems = await state.step(
-      "check",
-      "checking links, anchors, Markdown and openapi.yaml",
-      () =>
-        Promise.resolve(checkDocs({
-          changes: prepared.changes,
-          readFile: (path) => readAfter(worktree.dir, prepared.changes, path),
-          removedNames: input.removed,
-        })),
-    );
-    if (problems.length > 0) {
-      feedback = formatProblemsForModel(problems);
-      attempts.push({ attempt: n, result: "rejected", problems, feedback, diff: prepared.diff });
-      log.info(`  docs check failed: ${problems.map((p) => p.message).join("; ")}`);
-      continue;
-    }
-    attempts.push({ attempt: n, result: "applied_and_passed", diff: prepared.diff });
-    return prepared;
+  const outcome = await runAttemptLoop({
+    llm: options.llm,
+    config,
+    state,
+    repoRoot: worktree.dir,
+    policy,
+    messages: (feedback) =>
+      docsPatcherMessages(
+        config.editFormat,
+        { allow: policy.allow, maxFiles: policy.maxFiles, maxLines: policy.maxChangedLines },
+        { plan: input.plan, changeText: input.changeText, files, sectionsText: input.sectionsText, feedback },
+      ),
+    noChangesFeedback: "You answered NO_CHANGES, but the plan says the docs must change. Write the change.",
+    check: docsCheck(state, worktree, input.removed),
+    signal: options.signal,
+  });
+  const attempts = outcome.attempts;
+  switch (outcome.stop) {
+    case "accepted":
+      return { fix: outcome.patch, attempts, reason: "" };
+    case "repeated_reply":
+      return { attempts, reason: "The patcher gave the same answer twice; stopped early without an update." };
+    case "repeated_patch":
+      return {
+        attempts,
+        reason: "The patcher proposed the same rejected patch twice; stopped early without an update.",
+      };
+    case "exhausted":
+      return {
+        attempts,
+        reason: `No acceptable docs patch after ${config.maxAttempts} attempts; nothing was changed.`,
+      };
   }
-  finish(
-    report,
-    "not_updated",
-    1,
-    `No acceptable docs patch after ${config.maxAttempts} attempts; nothing was changed.`,
-  );
-  return undefined;
 }
 
 /** A repo-relative file as it would be after the change; "" for an existing folder. */
@@ -112,7 +112,6 @@ function readAfter(dir: string, changes: Array<{ path: string; newContent: strin
   }
 }
 
-/** The doc files the plan names, then the most relevant ones, whole, within a budget. */
 /**
  * Whether a path the plan names may be shown to the patcher: an allowlisted file that really is in the
  * worktree. The plan is model output (a PR can steer it), so `../../home/…/hosts.yml` or a committed
@@ -124,25 +123,13 @@ async function mayShow(dir: string, path: string, policy: GuardPolicy): Promise<
   return real !== undefined && real.problems.length === 0 && real.exists;
 }
 
-async function docFilesToEdit(dir: string, plan: string, ranked: string[], budget: number, policy: GuardPolicy) {
+/** The doc files the plan names, then the most relevant ones, whole, within a budget (at most five). */
+function docFilesToEdit(dir: string, plan: string, ranked: string[], budget: number, policy: GuardPolicy) {
   const named = ranked.filter((p) => plan.includes(p));
   const inPlan = [...plan.matchAll(/([\w./-]+\.(?:md|ya?ml))/g)].map((m) => m[1]);
-  const order = [...new Set([...inPlan, ...named, ...ranked])];
-  const files: Array<{ path: string; content: string }> = [];
-  let used = 0;
-  for (const path of order) {
-    let content: string;
-    if (!(await mayShow(dir, path, policy))) continue;
-    try {
-      content = await Deno.readTextFile(join(dir, path));
-    } catch {
-      continue; // a new file the plan wants to create
-    }
-    const cost = Math.ceil(content.length / 4);
-    if (used + cost > budget) continue;
-    used += cost;
-    files.push({ path, content });
-    if (files.length >= 5) break;
-  }
-  return files;
+  return readFilesToEdit(dir, [...inPlan, ...named, ...ranked], {
+    tokenBudget: budget,
+    maxFiles: 5,
+    mayRead: (path) => mayShow(dir, path, policy),
+  });
 }

@@ -1,5 +1,6 @@
 /** What a `sentries docs` run is given, and the labels its pull requests carry. */
 import type { Config } from "../../config/load.ts";
+import type { GitHubReader } from "../../delivery/github_reader.ts";
 import type { GitHub } from "../../github/mod.ts";
 import type { LlmClient } from "../../llm/mod.ts";
 
@@ -8,6 +9,8 @@ export interface DocSentryOptions {
   dryRun: boolean;
   llm: LlmClient;
   github?: GitHub;
+  /** With --dry-run and a token: GitHub read-only, to plan the delivery the run would make. */
+  githubReader?: GitHubReader;
   base?: string;
   head?: string;
   eventPath?: string;

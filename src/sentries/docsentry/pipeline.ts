@@ -2,12 +2,10 @@
  * `sentries docs`, as the story it tells:
  * which change → what changed → which docs → plan → patch → guard → check → deliver → report.
  */
-import type { Config } from "../../config/load.ts";
 import { SentriesError } from "../../errors.ts";
 import { Git } from "../../git/git.ts";
 import { createWorktree } from "../../git/worktree.ts";
-import { type GitHub, type PullRequestEvent, readPullRequestEvent } from "../../github/mod.ts";
-import type { LlmClient } from "../../llm/mod.ts";
+import { type PullRequestEvent, readPullRequestEvent } from "../../github/mod.ts";
 import { resolvePolicy } from "../../patch/mod.ts";
 import { writeJobSummary } from "../../delivery/summary.ts";
 import { askModel } from "../ask.ts";
@@ -126,14 +124,16 @@ export async function runDocSentry(options: DocSentryOptions): Promise<DocsRepor
     () => createWorktree(repo, range.headSha, signal),
   );
   try {
-    const fix = await patchDocs(options, state, worktree, {
+    const patched = await patchDocs(options, state, worktree, {
       plan: plan.plan,
       changeText: change.text,
       sectionsText,
       docs: selection.ranked.filter((d) => d.mentions > 0).map((d) => d.path),
       removed: removedNames(code.surface),
-    }, report);
-    if (!fix) return done();
+    });
+    report.attempts = patched.attempts;
+    const fix = patched.fix;
+    if (!fix) return finish(report, "not_updated", 1, patched.reason), done();
     report.diff = fix.diff;
     report.changedFiles = fix.changes.map((c) => c.path);
     report.linesAdded = fix.linesAdded;

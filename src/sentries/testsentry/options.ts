@@ -1,6 +1,7 @@
 /** What a `sentries tests` run is given, and the labels its pull requests carry. */
 import type { Config } from "../../config/load.ts";
 import type { buildTestContext } from "../../context/mod.ts";
+import type { GitHubReader } from "../../delivery/github_reader.ts";
 import type { GitHub } from "../../github/mod.ts";
 import type { LlmClient } from "../../llm/mod.ts";
 
@@ -10,6 +11,8 @@ export interface TestSentryOptions {
   llm: LlmClient;
   /** Present when GITHUB_TOKEN and GITHUB_REPOSITORY are set. */
   github?: GitHub;
+  /** With --dry-run and a token: GitHub read-only, to plan the delivery the run would make. */
+  githubReader?: GitHubReader;
   signal?: AbortSignal;
   now?: () => Date;
   /**

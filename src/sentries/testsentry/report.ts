@@ -88,7 +88,13 @@ export function renderHuman(r: TestsReport): string {
   return out.join("\n") + "\n";
 }
 
-export function renderPrBody(r: TestsReport): string {
+/** What the pull request body says: the failures, the plan, the test results and the change. */
+export type PrBodyFacts = Pick<
+  TestsReport,
+  "failures" | "plan" | "changedFiles" | "baseSha" | "before" | "verification" | "diff" | "linesAdded" | "linesRemoved"
+>;
+
+export function renderPrBody(r: PrBodyFacts): string {
   const failing = r.failures.map((f) => `- \`${f.nodeId}\` — ${f.message.split("\n")[0].slice(0, 200)}`).join("\n");
   const v = r.verification;
   return [

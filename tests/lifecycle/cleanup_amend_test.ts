@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createWorktree } from "../../src/git/worktree.ts";
 import { inspectBotBranch } from "../../src/lifecycle/git_facts.ts";
-import { BOT, createWorld, HUMAN, OLD } from "../lifecycle/world.ts";
+import { BOT, createWorld, HUMAN, OLD } from "./world.ts";
 
 Deno.test("a bot commit amended by a person counts as someone else's commit", async () => {
   const world = await createWorld();

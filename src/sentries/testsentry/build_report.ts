@@ -1,0 +1,188 @@
+/**
+ * The one place a `sentries tests` report is made: a pure function of what the steps returned. The
+ * decisions that end a run early (nothing to fix, a source bug, …) are pure functions too; the pipeline
+ * asks them whether to go on, and the report builder asks them what the run concluded.
+ */
+import type { DeliveryResult } from "../../delivery/execute.ts";
+import type { DeliveryPlan, KnownPullRequest } from "../../delivery/plan.ts";
+import type { Discovery } from "../../pytest/mod.ts";
+import type { PlannerAnswer } from "../prompts_common.ts";
+import { NO_VERDICT_MESSAGE } from "../planner_verdict.ts";
+import type { LlmUsage, StepTiming } from "../run_state.ts";
+import type { RunTarget } from "../target.ts";
+import type { AttemptsOutcome, VerifiedFix } from "./attempts.ts";
+import { fixTitle } from "./deliver.ts";
+import { renderPrBody, type TestsOutcome, type TestsReport } from "./report.ts";
+
+export interface Conclusion {
+  outcome: TestsOutcome;
+  exitCode: number;
+  message: string;
+}
+
+/** What each step returned; a step that did not run left its field undefined. */
+export interface TestsSteps {
+  dryRun: boolean;
+  target: RunTarget;
+  discovery?: Discovery;
+  duplicateOf?: KnownPullRequest;
+  plan?: PlannerAnswer;
+  patching?: AttemptsOutcome;
+  deliveryPlan?: DeliveryPlan;
+  delivered?: DeliveryResult;
+  usage: { llm: LlmUsage; timings: StepTiming[]; totalMs: number };
+}
+
+/** After discover: a run with no confirmed failures ends here. */
+export function afterDiscovery(discovery: Discovery): Conclusion | undefined {
+  if (discovery.run.noTests) {
+    return { outcome: "no_tests", exitCode: 0, message: "pytest collected no tests; nothing to do." };
+  }
+  if (discovery.confirmed.length === 0 && discovery.flaky.length > 0) {
+    return {
+      outcome: "flaky_only",
+      exitCode: 0,
+      message:
+        `${discovery.flaky.length} test(s) failed once but passed when re-run alone: flaky or order-dependent, ` +
+        "not out of date. No fix proposed.",
+    };
+  }
+  if (discovery.confirmed.length === 0) {
+    return { outcome: "no_failures", exitCode: 0, message: `All ${discovery.run.passed} tests pass; nothing to fix.` };
+  }
+  return undefined;
+}
+
+export function afterDuplicateCheck(duplicate: KnownPullRequest | undefined): Conclusion | undefined {
+  if (!duplicate) return undefined;
+  return {
+    outcome: "duplicate",
+    exitCode: 0,
+    message: `An open Sentries pull request already proposes this fix: #${duplicate.number}.`,
+  };
+}
+
+/** After plan: only an "update the tests" verdict goes on to patching. */
+export function afterPlan(plan: PlannerAnswer): Conclusion | undefined {
+  if (!plan.verdict) {
+    return {
+      outcome: "not_fixed",
+      exitCode: 1,
+      message: `Stopped: ${NO_VERDICT_MESSAGE} (asked twice, the second time with the format), so no test was changed.`,
+    };
+  }
+  if (plan.verdict === "source_bug") {
+    return {
+      outcome: "source_bug",
+      exitCode: 1,
+      message: `The planner judged this a bug in the source code, so no test was changed: ${plan.reason || plan.plan}`,
+    };
+  }
+  if (plan.verdict === "no_changes") {
+    return {
+      outcome: "not_fixed",
+      exitCode: 1,
+      message: `The planner answered NO_CHANGES for failing tests: ${plan.reason}`,
+    };
+  }
+  return undefined;
+}
+
+/** The test counts before the fix. */
+export function beforeOf(discovery: Discovery): NonNullable<TestsReport["before"]> {
+  const run = discovery.run;
+  return {
+    passed: run.passed,
+    failed: run.failed,
+    errors: run.errors,
+    skipped: run.skipped,
+    collected: run.collected.length,
+  };
+}
+
+/** The re-test that proved a fix, as the report shows it (its last run's counts). */
+export function verificationOf(fix: VerifiedFix): TestsReport["verification"] {
+  const last = fix.verification.runs[fix.verification.runs.length - 1];
+  if (!last) return undefined;
+  return {
+    scope: fix.verification.scope,
+    selection: fix.verification.selection,
+    reason: fix.verification.reason,
+    passed: last.passed,
+    failed: last.failed + last.errors,
+  };
+}
+
+function conclude(s: TestsSteps): Conclusion {
+  const early = (s.discovery && afterDiscovery(s.discovery)) ?? afterDuplicateCheck(s.duplicateOf) ??
+    (s.plan && afterPlan(s.plan));
+  if (early) return early;
+  if (!s.patching?.fix) return { outcome: "not_fixed", exitCode: 1, message: s.patching?.reason ?? "" };
+  if (s.dryRun) {
+    return {
+      outcome: "fixed",
+      exitCode: 0,
+      message: "Found a verified test-only fix (dry run: no branch, commit or PR created).",
+    };
+  }
+  const pr = s.delivered?.pullRequest;
+  if (pr) {
+    return {
+      outcome: "fixed",
+      exitCode: 0,
+      message: `Opened pull request #${pr.number} with a verified test-only fix.`,
+    };
+  }
+  return {
+    outcome: "fixed",
+    exitCode: 0,
+    message: `Committed a verified test-only fix on local branch ${s.delivered?.branch}.`,
+  };
+}
+
+export function buildTestsReport(s: TestsSteps): TestsReport {
+  const { target, discovery } = s;
+  const run = discovery?.run;
+  const fix = s.patching?.fix;
+  const report: TestsReport = {
+    ...conclude(s),
+    dryRun: s.dryRun,
+    repoPath: target.root,
+    baseSha: target.baseSha,
+    baseBranch: target.baseBranch,
+    dirtyWorkingTree: target.dirty,
+    pytestCommand: run?.command ?? [],
+    before: discovery ? beforeOf(discovery) : undefined,
+    failures: discovery?.confirmed ?? [],
+    flaky: discovery?.flaky ?? [],
+    verdict: s.plan?.verdict,
+    reason: s.plan?.reason,
+    plan: s.plan?.plan,
+    attempts: s.patching?.attempts ?? [],
+    diff: fix?.patch.diff,
+    changedFiles: fix ? fix.patch.changes.map((c) => c.path) : [],
+    linesAdded: fix?.patch.linesAdded ?? 0,
+    linesRemoved: fix?.patch.linesRemoved ?? 0,
+    verification: fix ? verificationOf(fix) : undefined,
+    duplicateOf: s.duplicateOf,
+    deliveryPlan: s.deliveryPlan,
+    llm: s.usage.llm,
+    timings: s.usage.timings,
+    totalMs: s.usage.totalMs,
+  };
+  const delivered = s.delivered;
+  if (delivered) {
+    report.commit = delivered.commit;
+    report.branch = delivered.branch;
+    if (delivered.pullRequest) {
+      report.pullRequest = { number: delivered.pullRequest.number, url: delivered.pullRequest.url };
+    } else report.prPreview = { title: fixTitle(report.failures.length), body: renderPrBody(report) };
+  }
+  return withoutUndefined(report);
+}
+
+/** The report without undefined fields: the same JSON, and deepEqual in tests, as a report filled field by field. */
+function withoutUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as Array<keyof T>) if (value[key] === undefined) delete value[key];
+  return value;
+}

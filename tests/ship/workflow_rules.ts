@@ -32,6 +32,13 @@ export interface Workflow {
 /** Scopes a workflow may write to; everything else stays read or none. */
 const WRITABLE_SCOPES = new Set(["contents", "pull-requests"]);
 const SHA_PINNED = /^[^@\s]+@[0-9a-f]{40}$/;
+/**
+ * The examples' placeholder for this project's own action (`uses: OWNER/sentries@v1`): it cannot run until
+ * OWNER is replaced, and the examples say to pin it to the release's commit SHA then.
+ */
+const OWN_ACTION_PLACEHOLDER = /^OWNER\/sentries@v\d+$/;
+/** A step that uses the Sentries action (the placeholder, a pinned copy, or `./` in this repository). */
+const SENTRIES_ACTION = /^(?:\.\/?$|[^@\s]+\/sentries@)/;
 /** A `sentries` command that works on the repository (not doctor/models/--version). */
 const SENTRIES_REPO_COMMAND = /(?:^|[\s;&|(/])sentries\s+(tests|docs|cleanup|status)\b/m;
 const DOWNLOAD =
@@ -65,6 +72,13 @@ function checkPermissions(where: string, permissions: unknown, problems: string[
   }
 }
 
+/** Whether a step runs sentries against the repository: a `run:` script, or the action with such a command. */
+export function runsRepoCommand(step: Step): boolean {
+  if (SENTRIES_REPO_COMMAND.test(step.run ?? "")) return true;
+  const command = step.with?.command;
+  return SENTRIES_ACTION.test(step.uses ?? "") && ["tests", "docs", "cleanup", "status"].includes(String(command));
+}
+
 /** The job's scripts in step order, as one text, to compare positions of commands. */
 function jobScript(job: Job): string {
   return (job.steps ?? []).map((step) => step.run ?? "").join("\n");
@@ -79,7 +93,7 @@ function firstIndexAfter(text: string, pattern: RegExp, from: number): number {
 
 /** Whether a workflow runs sentries against the repository (a "sentry workflow"). */
 export function isSentryWorkflow(workflow: Workflow): boolean {
-  return jobs(workflow).some(([, job]) => SENTRIES_REPO_COMMAND.test(jobScript(job)));
+  return jobs(workflow).some(([, job]) => (job.steps ?? []).some(runsRepoCommand));
 }
 
 export function checkWorkflow(workflow: Workflow): string[] {
@@ -96,7 +110,10 @@ export function checkWorkflow(workflow: Workflow): string[] {
     const steps = job.steps ?? [];
     for (const step of steps) {
       const uses = step.uses;
-      if (uses && !uses.startsWith("./") && !uses.startsWith("docker://") && !SHA_PINNED.test(uses)) {
+      if (
+        uses && !uses.startsWith("./") && !uses.startsWith("docker://") && !SHA_PINNED.test(uses) &&
+        !OWN_ACTION_PLACEHOLDER.test(uses)
+      ) {
         problems.push(`job ${name}: ${uses} is not pinned to a commit SHA`);
       }
       if (step.run && /\$\{\{\s*(?:github\.event\.|github\.head_ref)/.test(step.run)) {
@@ -117,7 +134,7 @@ export function checkWorkflow(workflow: Workflow): string[] {
       }
     }
 
-    const repoCommand = steps.findIndex((step) => SENTRIES_REPO_COMMAND.test(step.run ?? ""));
+    const repoCommand = steps.findIndex(runsRepoCommand);
     if (repoCommand >= 0) {
       const checkout = steps.findIndex((step) => step.uses?.startsWith("actions/checkout@"));
       if (checkout < 0 || checkout > repoCommand) problems.push(`job ${name}: runs sentries without a checkout first`);

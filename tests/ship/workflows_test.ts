@@ -2,15 +2,7 @@ import assert from "node:assert/strict";
 import { basename, join } from "node:path";
 import YAML from "yaml";
 import { PROJECT_ROOT } from "../support/cli.ts";
-import {
-  checkWorkflow,
-  isSentryWorkflow,
-  type Job,
-  type Step,
-  stepEnv,
-  triggers,
-  type Workflow,
-} from "./workflow_rules.ts";
+import { checkWorkflow, isSentryWorkflow, type Job, type Step, triggers, type Workflow } from "./workflow_rules.ts";
 
 async function yamlFiles(folder: string): Promise<string[]> {
   const files: string[] = [];
@@ -49,22 +41,49 @@ function findStep(workflow: Workflow, pattern: RegExp): { job: Job; step: Step }
   throw new Error(`no step runs ${pattern}`);
 }
 
-Deno.test("the user workflows: self-hosted Ollama runner, bot-sized token, models and token in env", async () => {
-  const expected: Record<string, { on: string[]; command: RegExp }> = {
-    "test-sentry.yml": { on: ["push", "schedule", "workflow_dispatch"], command: /\bsentries tests\b/ },
-    "doc-sentry.yml": { on: ["pull_request"], command: /\bsentries docs\b/ },
+function findActionStep(workflow: Workflow, command: string): { job: Job; step: Step } {
+  for (const job of Object.values(workflow.jobs ?? {})) {
+    const step = (job.steps ?? []).find((s) => s.uses?.endsWith("/sentries@v1") && s.with?.command === command);
+    if (step) return { job, step };
+  }
+  throw new Error(`no step uses the sentries action with command: ${command}`);
+}
+
+Deno.test("the user workflows: self-hosted Ollama runner, bot-sized token, the action with models and token", async () => {
+  const expected: Record<string, { on: string[]; command: string }> = {
+    "test-sentry.yml": { on: ["push", "schedule", "workflow_dispatch"], command: "tests" },
+    "doc-sentry.yml": { on: ["pull_request"], command: "docs" },
   };
   for (const [name, want] of Object.entries(expected)) {
     const workflow = await loadWorkflow(join(PROJECT_ROOT, "examples/workflows", name));
     assert.deepEqual(triggers(workflow.on), want.on, name);
     assert.deepEqual(workflow.permissions, { contents: "write", "pull-requests": "write" }, name);
     assert.ok(isSentryWorkflow(workflow), name);
-    const { job, step } = findStep(workflow, want.command);
+    const { job, step } = findActionStep(workflow, want.command);
+    assert.equal(step.uses, "OWNER/sentries@v1", `${name}: the placeholder convention`);
     assert.deepEqual(job["runs-on"], ["self-hosted", "ollama"], name);
-    const env = stepEnv(workflow, job, step);
-    for (const key of ["MODEL_PLAN", "MODEL_PATCH", "LLM_BASE", "GITHUB_TOKEN"]) assert.ok(env[key], `${name}: ${key}`);
-    assert.match(String(workflow.env?.SENTRIES_VERSION), /^v\d+\.\d+\.\d+$/, `${name}: a pinned release`);
+    for (const key of ["model-plan", "model-patch", "llm-base"]) assert.ok(step.with?.[key], `${name}: ${key}`);
+    assert.equal(step.with?.token, "${{ secrets.GITHUB_TOKEN }}", name);
   }
+});
+
+Deno.test("no example copies the install script any more: every sentries step uses the action", async () => {
+  for (const path of EXAMPLES) {
+    const workflow = await loadWorkflow(path);
+    const steps = Object.values(workflow.jobs ?? {}).flatMap((job) => job.steps ?? []);
+    assert.ok(steps.some((s) => s.uses === "OWNER/sentries@v1"), path);
+    for (const step of steps) assert.doesNotMatch(step.run ?? "", /(?:^|[\s;&|(/])sentries\s|\bcurl\b|releases\/download/, path);
+  }
+});
+
+Deno.test("test-sentry hands the action the JUnit report its own pytest step writes", async () => {
+  const workflow = await loadWorkflow(join(PROJECT_ROOT, "examples/workflows/test-sentry.yml"));
+  const { job, step } = findActionStep(workflow, "tests");
+  const pytest = (job.steps ?? []).find((s) => /--junitxml=(\S+)/.test(s.run ?? ""));
+  assert.ok(pytest, "a pytest step writes a JUnit report");
+  assert.equal(step.with?.["junit-xml"], /--junitxml=(\S+)/.exec(pytest.run ?? "")![1]);
+  assert.equal((pytest as Step & { "continue-on-error"?: boolean })["continue-on-error"], true);
+  assert.ok((job.steps ?? []).indexOf(pytest) < (job.steps ?? []).indexOf(step));
 });
 
 Deno.test("doc-sentry skips fork pull requests, so fork code never reaches the self-hosted runner", async () => {
@@ -143,6 +162,28 @@ jobs:
       - run: sha256sum -c SHA256SUMS
 `) as Workflow;
   assert.deepEqual(checkWorkflow(workflow), ["job j: runs or chmods a download before its sha256sum -c check"]);
+});
+
+Deno.test("the rules: the action's placeholder is allowed, other unpinned actions are not; action steps count", () => {
+  const workflow = YAML.parse(`
+on: push
+permissions: { contents: read }
+concurrency: { group: "sentry-\${{ github.ref }}", cancel-in-progress: false }
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: OWNER/sentries@v1
+        with: { command: tests }
+      - uses: someone/sentries@v1
+      - uses: OWNER/other@v1
+`) as Workflow;
+  assert.ok(isSentryWorkflow(workflow));
+  assert.deepEqual(checkWorkflow(workflow), [
+    "job j: someone/sentries@v1 is not pinned to a commit SHA",
+    "job j: OWNER/other@v1 is not pinned to a commit SHA",
+    "job j: runs sentries without a checkout first",
+  ]);
 });
 
 Deno.test("workflow files are named for what they run", () => {

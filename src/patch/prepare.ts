@@ -9,7 +9,10 @@ import { checkDocsFileMode, checkDocsTextPath } from "./guard_docs_text.ts";
 import { checkRealPath } from "./guard_fs.ts";
 import { checkEditPaths } from "./guard_paths.ts";
 import { checkSize } from "./guard_size.ts";
+import { checkTestFiles } from "./guard_test_files.ts";
+import { checkTestIntegrity } from "./guard_test_integrity.ts";
 import { checkWeakening } from "./guard_weakening.ts";
+import { findProjectModules } from "./project_modules.ts";
 import { checkPythonParses } from "./python_check.ts";
 import type { EditFormat, FileChange, FileEdit, GuardPolicy, PatchProblem, PreparedPatch } from "./types.ts";
 import { problem } from "./types.ts";
@@ -30,7 +33,7 @@ async function guardEditOnDisk(
 ): Promise<{ problems: PatchProblem[]; existing: Set<string> }> {
   const paths = edit.sourcePath === undefined ? [edit.path] : [edit.sourcePath, edit.path];
   const textual = checkEditPaths(edit, policy);
-  if (policy.sentry === "docs") textual.push(...paths.flatMap(checkDocsTextPath));
+  if (policy.sentry === "docs" && textual.length === 0) textual.push(...paths.flatMap(checkDocsTextPath));
   if (textual.length > 0) return { problems: textual, existing: new Set() };
   const existing = new Set<string>();
   const problems: PatchProblem[] = [];
@@ -79,7 +82,7 @@ export async function preparePatch(modelText: string, opts: PrepareOptions): Pro
 
   const canonical = canonicalDiff(changes);
   problems.push(...checkSize(changes.length, canonical.linesAdded + canonical.linesRemoved, opts.policy));
-  if (opts.policy.sentry === "tests") problems.push(...checkWeakening(changes));
+  if (opts.policy.sentry === "tests") problems.push(...await guardTestChanges(changes, opts));
   problems.push(...await checkPythonParses(changes, { python: opts.python, cwd: opts.repoRoot }));
 
   if (problems.length > 0) return { kind: "rejected", problems: dedupe(problems) };
@@ -91,6 +94,17 @@ export async function preparePatch(modelText: string, opts: PrepareOptions): Pro
     linesAdded: canonical.linesAdded,
     linesRemoved: canonical.linesRemoved,
   };
+}
+
+/** The line-based weakening guard, the path rules for test folders, and the `ast` reading of the tests. */
+async function guardTestChanges(changes: FileChange[], opts: PrepareOptions): Promise<PatchProblem[]> {
+  const project = await findProjectModules(opts.repoRoot);
+  const lineBased = checkWeakening(changes);
+  const skipsSeen = new Set(lineBased.filter((p) => p.code === "weaken.skip_marker").map((p) => p.path));
+  const read = await checkTestIntegrity(changes, { python: opts.python, cwd: opts.repoRoot, project });
+  // A skip the line-based guard already named is not reported twice.
+  const fromAst = read.filter((p) => !(p.code === "weaken.skip_marker" && skipsSeen.has(p.path)));
+  return [...lineBased, ...checkTestFiles(changes, project), ...fromAst];
 }
 
 function dedupe(problems: PatchProblem[]): PatchProblem[] {

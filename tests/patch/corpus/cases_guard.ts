@@ -139,7 +139,8 @@ export const GUARD_CASES: CorpusCase[] = [
   {
     name: "weakening: adds pytest.skip() in the body",
     answer: cartDiff(`@@ -12,2 +12,3 @@\n def test_total():\n+    pytest.skip("later")\n     cart = make_cart()`),
-    expect: { kind: "rejected", codes: ["weaken.skip_marker"] },
+    // The assertions after the skip never run, too.
+    expect: { kind: "rejected", codes: ["weaken.dead_assert", "weaken.skip_marker"] },
   },
   {
     name: "weakening: adds xfail to a method",
@@ -172,7 +173,7 @@ export const GUARD_CASES: CorpusCase[] = [
     answer: cartDiff(
       `@@ -12,3 +12,6 @@\n def test_total():\n-    cart = make_cart()\n-    assert cart.total() == 4\n+    try:\n+        cart = make_cart()\n+        assert cart.total() == 4\n+    except Exception:\n+        pass`,
     ),
-    expect: { kind: "rejected", codes: ["weaken.try_except"] },
+    expect: { kind: "rejected", codes: ["weaken.swallowed_assert", "weaken.try_except"] },
   },
   {
     name: "weakening: pytest.raises replaced by a bare except",

@@ -11,7 +11,7 @@ export function outputsFor(report, exitCode) {
   const pr = ok && report.pullRequest && typeof report.pullRequest === "object" ? report.pullRequest : {};
   const files = ok && Array.isArray(report.changedFiles) ? report.changedFiles.map(String) : [];
   let outcome = ok && typeof report.outcome === "string" ? report.outcome : "";
-  if (!ok) outcome = "error";
+  if (!ok || (outcome === "" && report.error)) outcome = "error"; // no report, or --json's {"error": …}
   else if (outcome === "") outcome = exitCode === 0 ? "ok" : "failed";
   return {
     outcome,

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { Command } from "@commander-js/extra-typings";
 import { runTestSentry } from "../sentries/testsentry/pipeline.ts";
 import { renderHuman } from "../sentries/testsentry/report.ts";
@@ -11,6 +12,10 @@ export function testsCommand() {
     .option("--json", "print the result as JSON on stdout")
     .option("--max-attempts <n>", "patch attempts before giving up (default 3)")
     .option("--pytest-args <args>", "extra pytest arguments, space-separated")
+    .option(
+      "--junit-xml <path>",
+      "take the failures from this JUnit report of your own pytest run (pytest --junitxml=PATH) instead of running the suite",
+    )
     .addHelpText(
       "after",
       `
@@ -23,6 +28,7 @@ Examples:
   sentries tests --dry-run        find, fix and re-test; show the diff; change nothing
   sentries tests                  …and commit the fix on a new branch (+ PR with GITHUB_TOKEN)
   sentries tests --json | jq .outcome
+  pytest --junitxml=junit.xml; sentries tests --junit-xml junit.xml    re-run only the report's failures
 Exit codes: 0 fixed or nothing to do, 1 not fixed (or a source bug), 2 bad usage.`,
     )
     .action(async (options, command) => {
@@ -33,6 +39,7 @@ Exit codes: 0 fixed or nothing to do, 1 not fixed (or a source bug), 2 bad usage
         pytestArgs: options.pytestArgs !== undefined ? { value: options.pytestArgs, flag: "--pytest-args" } : undefined,
       };
       const config = await loadRunConfig(command.parent?.opts() ?? {}, flags);
-      await runSentryCommand(config, options, runTestSentry, renderHuman);
+      const junitXml = options.junitXml !== undefined ? resolve(options.junitXml) : undefined;
+      await runSentryCommand(config, options, (deps) => runTestSentry({ ...deps, junitXml }), renderHuman);
     });
 }

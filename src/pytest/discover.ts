@@ -6,6 +6,7 @@
 import { SentriesError } from "../errors.ts";
 import { log } from "../log.ts";
 import { compareText, type TestFailure } from "./results.ts";
+import { narrowRunConfig } from "./xdist.ts";
 import { DEFAULT_PYTEST_TIMEOUT_MS, type PytestConfig, type PytestRun, runPytest, unusableRunReason } from "./run.ts";
 
 export interface Discovery {
@@ -39,7 +40,11 @@ export async function discoverFailures(repoDir: string, config: PytestConfig): P
   const broken = run.failures.filter((f) => f.kind === "collection_error");
   const tests = run.failures.filter((f) => f.kind !== "collection_error");
   if (tests.length === 0) return { run, confirmed: run.failures, flaky: [] };
-  const rerun = await rerunFailures(repoDir, { ...config, command: run.command }, tests);
+  const rerun = await rerunFailures(
+    repoDir,
+    await narrowRunConfig({ ...config, command: run.command }, repoDir),
+    tests,
+  );
   const { confirmed, flaky } = classifyRerun(tests, rerun);
   return { run, confirmed: [...broken, ...confirmed].sort((a, b) => compareText(a.nodeId, b.nodeId)), flaky, rerun };
 }

@@ -360,6 +360,12 @@ Deno.test({
         INPUT_COMMAND: "status",
       }, home);
       assert.equal(status.outputs.outcome, "ok");
+
+      const failed = await runScript(RUN, [], {
+        SENTRIES_BIN: await fakeSentries(home, JSON.stringify({ error: { code: "junit.mismatch", exitCode: 2 } }), 2),
+        INPUT_COMMAND: "tests",
+      }, home);
+      assert.equal(failed.outputs.outcome, "error", "--json's error object");
     });
   },
 });

@@ -14,6 +14,8 @@ export interface TestSentryOptions {
   /** With --dry-run and a token: GitHub read-only, to plan the delivery the run would make. */
   githubReader?: GitHubReader;
   signal?: AbortSignal;
+  /** `--junit-xml`: take the failures from this report of the CI's own pytest run instead of running the suite. */
+  junitXml?: string;
   now?: () => Date;
   /**
    * Strategy seams for the benchmark's naive baseline (whole files as context, full-suite

@@ -19,6 +19,7 @@ import {
   type PytestForkServer,
   startForkServerFor,
 } from "../../pytest/mod.ts";
+import { discoverFromCiReport } from "../../pytest/ci_report.ts";
 import { buildTestContext } from "../../context/mod.ts";
 import type { TestSentryOptions } from "./options.ts";
 import { stableKey } from "../../delivery/metadata.ts";
@@ -121,8 +122,11 @@ async function fixInWorktree(
   // discover
   const discovery: Discovery = await state.step(
     "discover",
-    "running pytest",
-    () => discoverFailures(worktree.dir, pytest),
+    options.junitXml ? `reading ${options.junitXml}, re-running its failures` : "running pytest",
+    () =>
+      options.junitXml
+        ? discoverFromCiReport(worktree.dir, pytest, options.junitXml)
+        : discoverFailures(worktree.dir, pytest),
   );
   if (afterDiscovery(discovery)) return { discovery };
 

@@ -17,6 +17,8 @@ export interface JunitCase {
   message: string;
   /** pytest's long report: the traceback and the error. */
   detail: string;
+  /** For a skipped case: pytest.xfail marks an expected failure (xfailed), anything else a skip. */
+  xfail?: boolean;
 }
 
 /** Answers whether a repository-relative file exists; used only when pytest omitted the `file` attribute. */
@@ -29,7 +31,7 @@ export function parseJunitCases(xml: string, fileExists: FileExists = () => fals
   return testcases.map((testcase) => {
     const classname = testcase.attributes.classname ?? "";
     const name = testcase.attributes.name ?? "";
-    const { outcome, message, detail } = outcomeOf(testcase.children);
+    const { outcome, message, detail, xfail } = outcomeOf(testcase.children);
     const location = locate(classname, name, testcase.attributes.file, fileExists);
     const lineAttribute = testcase.attributes.line;
     // xunit1 writes pytest's 0-based location line.
@@ -40,6 +42,7 @@ export function parseJunitCases(xml: string, fileExists: FileExists = () => fals
       outcome,
       message: outcome === "collection_error" ? errorLinesOf(detail) || message : message,
       detail,
+      ...(xfail ? { xfail } : {}),
     };
   });
 }
@@ -53,7 +56,10 @@ function outcomeOf(children: { name: string; attributes: Record<string, string>;
   }
   if (failure) return { outcome: "failed" as const, message: failure.attributes.message ?? "", detail: failure.text };
   if (error) return { outcome: "error" as const, message: error.attributes.message ?? "", detail: error.text };
-  if (skipped) return { outcome: "skipped" as const, message: skipped.attributes.message ?? "", detail: skipped.text };
+  if (skipped) {
+    const xfail = skipped.attributes.type === "pytest.xfail";
+    return { outcome: "skipped" as const, message: skipped.attributes.message ?? "", detail: skipped.text, xfail };
+  }
   return { outcome: "passed" as const, message: "", detail: "" };
 }
 

@@ -28,6 +28,15 @@ export interface CaseSummary {
   collected: string[];
   /** Sorted by node id. */
   failures: TestFailure[];
+  /** Tests collected but not run to a pass or failure (skipped, xfailed), sorted by node id. */
+  notRun?: NotRunTest[];
+}
+
+export interface NotRunTest {
+  nodeId: string;
+  outcome: "skipped" | "xfailed";
+  /** pytest's reason, e.g. the skip or xfail reason. */
+  message: string;
 }
 
 const SEVERITY: Record<CaseOutcome, number> = { passed: 0, skipped: 1, error: 2, failed: 3, collection_error: 4 };
@@ -40,7 +49,7 @@ export function summarizeCases(cases: JunitCase[]): CaseSummary {
     if (!seen || SEVERITY[testCase.outcome] > SEVERITY[seen.outcome]) byNodeId.set(testCase.nodeId, testCase);
   }
   const collected = [...byNodeId.keys()].sort(compareText);
-  const summary: CaseSummary = { passed: 0, failed: 0, errors: 0, skipped: 0, collected, failures: [] };
+  const summary: CaseSummary = { passed: 0, failed: 0, errors: 0, skipped: 0, collected, failures: [], notRun: [] };
   for (const nodeId of collected) {
     const testCase = byNodeId.get(nodeId)!;
     switch (testCase.outcome) {
@@ -49,6 +58,7 @@ export function summarizeCases(cases: JunitCase[]): CaseSummary {
         break;
       case "skipped":
         summary.skipped++;
+        summary.notRun!.push({ nodeId, outcome: testCase.xfail ? "xfailed" : "skipped", message: testCase.message });
         break;
       case "failed":
         summary.failed++;

@@ -15,6 +15,7 @@ import {
   type TestFailure,
   unusableRunReason,
 } from "../../pytest/mod.ts";
+import { describeUnrepaired, repairedOutcomes, type RepairedTest } from "../../pytest/repaired.ts";
 
 export type VerifyScope = "narrow" | "full";
 
@@ -26,6 +27,8 @@ export interface Verification {
   /** Which tests were re-run and why, in one line for the report. */
   reason: string;
   runs: PytestRun[];
+  /** What became of each test that failed before; every one must have passed for `ok`. */
+  repaired: RepairedTest[];
   /** Why it is not ok, written for the patcher model. */
   feedback?: string;
 }
@@ -72,7 +75,9 @@ function verdict(
 ): Verification {
   const cmp = compareRuns(original.run, after, compareWith);
   const unusable = unusableRunReason(after);
-  const ok = !unusable && after.failures.length === 0 && cmp.lost.length === 0;
+  const repaired = repairedOutcomes(original.failures, after);
+  const ok = !unusable && after.failures.length === 0 && cmp.lost.length === 0 &&
+    repaired.every((t) => t.after === "passed");
   const parts: string[] = [];
   if (cmp.stillFailing.length) parts.push(describeFailures("These tests still fail:", cmp.stillFailing));
   if (cmp.newFailures.length) {
@@ -85,6 +90,10 @@ function verdict(
       }`,
     );
   }
+  // Still failing and lost tests are said above; a skip, an xfail or a test that is gone only here.
+  const notRunKinds = cmp.lost.length ? ["skipped", "xfailed"] : ["skipped", "xfailed", "missing"];
+  const notRun = describeUnrepaired(repaired.filter((t) => notRunKinds.includes(t.after)));
+  if (notRun) parts.push(notRun);
   if (unusable) parts.push(`pytest could not verify the change: ${unusable}`);
   return {
     ok,
@@ -92,6 +101,7 @@ function verdict(
     selection: plan.select ?? ["full suite"],
     reason: plan.reason,
     runs,
+    repaired,
     feedback: ok ? undefined : parts.join("\n\n") || "The tests did not pass.",
   };
 }

@@ -1,0 +1,243 @@
+/**
+ * Step 6b of `sentries tests`: prove that each repaired test still tells the old behaviour from the new.
+ * After the patch passes on the new code, the repaired tests run once more over the source as it was before
+ * the change that broke them (a second worktree: old source, patched tests). A test that passes there too no
+ * longer checks what changed, and the patch is refused with a reason for the patcher.
+ */
+import { join, resolve } from "node:path";
+import { isTestFile } from "../../context/resolve.ts";
+import type { Git } from "../../git/git.ts";
+import { createOverlayWorktree, findOldSource, type OverlayFile } from "../../git/overlay.ts";
+import { moduleOf, type PytestConfig, type PytestRun, runPytest, unusableRunReason } from "../../pytest/mod.ts";
+import type { RepairedTest } from "../../pytest/repaired.ts";
+import type { FailureKind } from "../../pytest/results.ts";
+
+export type OldOutcome = "failed" | "passed" | "error" | "collection_error" | "skipped" | "xfailed" | "missing";
+
+export interface TestProof {
+  nodeId: string;
+  before: FailureKind;
+  /** How the patched test ran over the old source; absent when it could not run there at all. */
+  old?: OldOutcome;
+  /** pytest's message on the old source, one line. */
+  detail?: string;
+}
+
+interface ProofBase {
+  tests: TestProof[];
+  /** Time the differential run took (worktree, pytest, clean-up). */
+  durationMs: number;
+}
+
+export type DifferentialProof =
+  | ProofBase & { kind: "proven"; oldSha: string; oldLabel: string; rule: string }
+  | ProofBase & { kind: "refused"; oldSha: string; oldLabel: string; rule: string; feedback: string }
+  | ProofBase & { kind: "unproven"; reason: string; oldSha?: string; oldLabel?: string; rule?: string };
+
+export interface ProveInput {
+  /** The user's repository: worktrees and history come from it, its files are never touched. */
+  repo: Git;
+  /** The commit the fix is based on. */
+  headSha: string;
+  /** In pull_request mode: the PR's base commit. */
+  pullRequestBase?: string;
+  /** Non-test files the failure context pointed at. */
+  sourceFiles: string[];
+  /** The patch's files (new content, or null for a deletion). */
+  changes: OverlayFile[];
+  /** The tests that failed before and pass now (Verification.repaired). */
+  repaired: RepairedTest[];
+  /** Node ids collected after the patch: the tests of a module that failed to collect before. */
+  collectedAfter: string[];
+  /** Folders that hold the new code (the fix's worktree, the user's tree): the old run must not import from them. */
+  currentTrees: string[];
+  pytest: PytestConfig;
+  signal?: AbortSignal;
+}
+
+export const PROBE_FILE = "sentries_old_source_probe.py";
+
+export async function proveFix(input: ProveInput): Promise<DifferentialProof> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const tests: TestProof[] = input.repaired.map((t) => ({ nodeId: t.nodeId, before: t.before }));
+  const old = await findOldSource(input.repo, {
+    headSha: input.headSha,
+    pullRequestBase: input.pullRequestBase,
+    sourceFiles: input.sourceFiles,
+    isTestPath: isTestFile,
+  });
+  if (old.kind === "none") return { kind: "unproven", reason: old.reason, tests, durationMs: elapsed() };
+  const at = { oldSha: old.sha, oldLabel: old.label, rule: old.rule };
+  const worktree = await createOverlayWorktree(
+    input.repo,
+    old.sha,
+    input.headSha,
+    input.changes,
+    isTestFile,
+    input.signal,
+  );
+  try {
+    const probe = probePath(input.repaired);
+    await Deno.writeTextFile(
+      join(worktree.dir, probe),
+      probeSource(worktree.dir, input.currentTrees, topLevelNames(input.sourceFiles)),
+    );
+    const run = await runOld(worktree.dir, input, probe);
+    const judged = judge(input, run, probe, old.label);
+    return { ...judged, ...at, tests: judged.tests, durationMs: elapsed() } as DifferentialProof;
+  } finally {
+    await worktree.remove();
+  }
+}
+
+/** The repaired node ids on the old source, plus the probe last; by modules when pytest cannot find an id. */
+async function runOld(dir: string, input: ProveInput, probe: string): Promise<PytestRun> {
+  const ids = input.repaired.flatMap((t) =>
+    t.before === "collection_error"
+      ? input.collectedAfter.filter((id) => id !== t.nodeId && moduleOf(id) === t.nodeId)
+      : [t.nodeId]
+  );
+  const run = await runPytest(dir, input.pytest, [...new Set(ids), probe]);
+  if (run.exitCode !== 4 || run.collected.length > 0) return run;
+  // exit 4 with nothing reported: a node id not found (its parameters differ on the old code).
+  const modules = [...new Set(ids.map(moduleOf))].sort();
+  return await runPytest(dir, input.pytest, [...modules, probe]);
+}
+
+type Judged =
+  | { kind: "proven"; tests: TestProof[] }
+  | { kind: "refused"; feedback: string; tests: TestProof[] }
+  | { kind: "unproven"; reason: string; tests: TestProof[] };
+
+function judge(input: ProveInput, run: PytestRun, probe: string, oldLabel: string): Judged {
+  const unusable = unusableRunReason(run);
+  const bare = input.repaired.map((t) => ({ nodeId: t.nodeId, before: t.before }));
+  if (unusable) return { kind: "unproven", reason: `pytest could not run on ${oldLabel}: ${unusable}`, tests: bare };
+  const probeFailure = run.failures.find((f) => f.file === probe);
+  if (probeFailure) {
+    const imported = /SENTRIES_PROBE: (.*)/.exec(probeFailure.message + "\n" + probeFailure.traceback)?.[1];
+    return {
+      kind: "unproven",
+      reason: imported
+        ? `the run over ${oldLabel} imported the project from the current code (${imported.trim()}), so the old ` +
+          "source could not stand in (an installed copy of the project, e.g. `pip install -e .`, wins)"
+        : `the old-source check itself failed on ${oldLabel}: ${probeFailure.message.split("\n")[0]}`,
+      tests: bare,
+    };
+  }
+  const conftest = run.failures.find((f) => f.kind === "collection_error" && f.file.endsWith("conftest.py"));
+  const tests = input.repaired.map((t) => proofOf(t, run, input.collectedAfter));
+  const passing = tests.filter((t) => t.old === "passed");
+  if (passing.length > 0) {
+    const lines = passing.map((t) =>
+      `- ${t.nodeId} also passes on ${oldLabel}, so it no longer checks what changed; assert the new behaviour`
+    );
+    return {
+      kind: "refused",
+      feedback: `These tests pass now, but they pass on the old source too:\n${lines.join("\n")}\n` +
+        "A fixed test must fail on the code before the change and pass on the code after it. Do not compare a " +
+        "value with itself, compute the expected value with the code under test, or swallow the assertion.",
+      tests,
+    };
+  }
+  if (tests.every((t) => t.old === "failed")) return { kind: "proven", tests };
+  const cannotImport = conftest ?? run.failures.find((f) => f.kind === "collection_error");
+  if (cannotImport) {
+    return {
+      kind: "unproven",
+      reason: `the old code at ${oldLabel} cannot be imported by the tests (${cannotImport.nodeId}: ${
+        cannotImport.message.split("\n")[0].slice(0, 160)
+      })`,
+      tests,
+    };
+  }
+  const unshown = tests.filter((t) => t.old !== "failed").map((t) => `${t.nodeId} ${t.old ?? "did not run"}`);
+  return { kind: "unproven", reason: `on ${oldLabel}: ${unshown.join("; ")}`, tests };
+}
+
+function proofOf(t: RepairedTest, run: PytestRun, collectedAfter: string[]): TestProof {
+  const base = { nodeId: t.nodeId, before: t.before };
+  const outcome = (id: string): { old: OldOutcome; detail?: string } => {
+    const failure = run.failures.find((f) => f.nodeId === id) ??
+      run.failures.find((f) => f.kind === "collection_error" && f.nodeId === moduleOf(id));
+    if (failure) {
+      const old: OldOutcome = failure.nodeId !== id ? "collection_error" : failure.kind;
+      return { old, detail: failure.message.split("\n")[0].slice(0, 200) };
+    }
+    const notRun = run.notRun?.find((n) => n.nodeId === id);
+    if (notRun) return { old: notRun.outcome, detail: notRun.message };
+    return { old: run.collected.includes(id) ? "passed" : "missing" };
+  };
+  if (t.before !== "collection_error") return { ...base, ...outcome(t.nodeId) };
+  // A module that did not collect before: proven when one of its tests fails on the old source, refused when all pass.
+  const own = run.failures.find((f) => f.nodeId === t.nodeId);
+  if (own) return { ...base, old: "collection_error", detail: own.message.split("\n")[0].slice(0, 200) };
+  const results = collectedAfter.filter((id) => id !== t.nodeId && moduleOf(id) === t.nodeId).map(outcome);
+  const first = (o: OldOutcome) => results.find((r) => r.old === o);
+  return {
+    ...base,
+    ...(first("failed") ?? first("collection_error") ?? first("error") ?? first("skipped") ?? first("xfailed") ??
+      first("missing") ?? first("passed") ?? { old: "missing" as const }),
+  };
+}
+
+/** Next to the first repaired test, so it is imported the way the tests are (same rootdir, same conftest). */
+function probePath(repaired: RepairedTest[]): string {
+  const first = moduleOf(repaired[0]?.nodeId ?? "");
+  const dir = first.includes("/") ? first.slice(0, first.lastIndexOf("/")) : "";
+  return dir ? `${dir}/${PROBE_FILE}` : PROBE_FILE;
+}
+
+/** The project's own top-level packages and modules, from its source files (`src/` layouts included). */
+export function topLevelNames(sourceFiles: string[]): string[] {
+  const names = sourceFiles.filter((f) => f.endsWith(".py")).map((f) => {
+    const parts = f.replace(/^src\//, "").split("/");
+    return parts[0].replace(/\.py$/, "");
+  });
+  return [...new Set(names)].filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)).sort();
+}
+
+/**
+ * A module (collected last) that fails when the run imported project code from anywhere but the old tree:
+ * from the new code, or an installed copy of the project. It checks at collection and again after the tests.
+ */
+function probeSource(oldDir: string, currentTrees: string[], projectNames: string[]): string {
+  const py = (value: unknown) => JSON.stringify(value);
+  return `# Written by Sentries into its temporary old-source worktree; never committed.
+import os
+import sys
+
+_OLD = os.path.realpath(${py(resolve(oldDir))}) + os.sep
+_CURRENT = [os.path.realpath(p) + os.sep for p in ${py(currentTrees.map((t) => resolve(t)))}]
+_NAMES = set(${py(projectNames)})
+
+
+def _wrong_imports():
+    wrong = []
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if not path:
+            continue
+        real = os.path.realpath(path)
+        if real.startswith(_OLD):
+            continue
+        installed = "site-packages" in real or "dist-packages" in real
+        if name.split(".")[0] in _NAMES or (not installed and any(real.startswith(c) for c in _CURRENT)):
+            wrong.append(name + " from " + real)
+    return sorted(wrong)[:3]
+
+
+def _check():
+    wrong = _wrong_imports()
+    if wrong:
+        raise RuntimeError("SENTRIES_PROBE: " + "; ".join(wrong))
+
+
+_check()
+
+
+def test_sentries_old_source():
+    _check()
+`;
+}

@@ -1,0 +1,327 @@
+/**
+ * The differential proof with real git repositories and real pytest: a patched test must pass on the new
+ * code (verifyFix) and fail on the source before the change that broke it (proveFix). Cheats that pass on
+ * both are refused; honest fixes are proven; where the old code cannot be had, the proof says why.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { Git } from "../../src/git/git.ts";
+import { createWorktree } from "../../src/git/worktree.ts";
+import { discoverFailures, type PytestConfig } from "../../src/pytest/mod.ts";
+import { type DifferentialProof, proveFix, topLevelNames } from "../../src/sentries/testsentry/prove.ts";
+import { type Verification, verifyFix } from "../../src/sentries/testsentry/verify.ts";
+import { createPyRepo, type PyRepo, type PyRepoCommit } from "../support/pyrepo.ts";
+
+const PYTEST: PytestConfig = { command: ["python3", "-m", "pytest"], timeoutMs: 60_000 };
+
+const PRICING_V1 = `def label(amount):
+    return f"\${amount:.2f}"
+
+
+def ratio(a, b):
+    return a / b
+`;
+
+const PRICING_V2 = `def label(amount):
+    return f"{amount:.2f} EUR"
+
+
+def ratio(a, b):
+    return round(a / b, 4)
+`;
+
+const TEST_V1 = `from shop.pricing import label, ratio
+
+
+def test_label():
+    assert label(5) == "$5.00"
+
+
+def test_ratio():
+    assert ratio(1, 3) == 0.3333333333333333
+`;
+
+const BASE_FILES = {
+  "conftest.py": "",
+  "shop/__init__.py": "",
+  "shop/pricing.py": PRICING_V1,
+  "tests/test_pricing.py": TEST_V1,
+};
+
+const EUROS: PyRepoCommit = {
+  message: "Show prices in euros, ratios to 4 places",
+  files: { "shop/pricing.py": PRICING_V2 },
+};
+
+interface Checked {
+  verification: Verification;
+  proof?: DifferentialProof;
+}
+
+/** Discovers the failures at HEAD, writes `patched` over tests/test_pricing.py, verifies, then proves. */
+async function check(
+  repo: PyRepo,
+  patched: string,
+  options: { pullRequestBase?: string; testFile?: string; sourceFiles?: string[] } = {},
+): Promise<Checked> {
+  const git = new Git(repo.dir);
+  const head = await git.headSha();
+  const worktree = await createWorktree(git, head);
+  try {
+    const discovery = await discoverFailures(worktree.dir, PYTEST);
+    assert.ok(discovery.confirmed.length > 0, "the scenario must start with failing tests");
+    const path = options.testFile ?? "tests/test_pricing.py";
+    await Deno.writeTextFile(join(worktree.dir, path), patched);
+    const verification = await verifyFix(
+      worktree.dir,
+      PYTEST,
+      { run: discovery.run, failures: discovery.confirmed },
+      [path],
+    );
+    if (!verification.ok) return { verification };
+    const proof = await proveFix({
+      repo: git,
+      headSha: head,
+      pullRequestBase: options.pullRequestBase,
+      sourceFiles: options.sourceFiles ?? ["shop/pricing.py"],
+      changes: [{ path, content: patched }],
+      repaired: verification.repaired,
+      collectedAfter: verification.runs[verification.runs.length - 1].collected,
+      currentTrees: [worktree.dir, repo.dir],
+      pytest: PYTEST,
+    });
+    return { verification, proof };
+  } finally {
+    await worktree.remove();
+  }
+}
+
+async function withRepo(fn: (repo: PyRepo) => Promise<void>, commits: PyRepoCommit[] = [EUROS]): Promise<void> {
+  const repo = await createPyRepo({ files: BASE_FILES, commits });
+  try {
+    await fn(repo);
+  } finally {
+    await repo.cleanup();
+  }
+}
+
+/** test_pricing.py with test_label's body replaced (test_ratio fixed honestly). */
+function withLabelTest(body: string, header = ""): string {
+  return `import pytest
+from shop.pricing import label, ratio
+${header}
+
+def test_label():
+${body}
+
+
+def test_ratio():
+    assert ratio(1, 3) == 0.3333
+`;
+}
+
+const assertRefused = (checked: Checked, nodeId: string) => {
+  assert.ok(checked.verification.ok, checked.verification.feedback);
+  assert.equal(checked.proof?.kind, "refused", JSON.stringify(checked.proof));
+  if (checked.proof?.kind !== "refused") return;
+  assert.match(
+    checked.proof.feedback,
+    new RegExp(
+      `${
+        nodeId.replaceAll(/[.[\]]/g, "\\$&")
+      } also passes on the code before [0-9a-f]{7}, so it no longer checks what changed; assert the new behaviour`,
+    ),
+  );
+  assert.equal(checked.proof.tests.find((t) => t.nodeId === nodeId)?.old, "passed");
+};
+
+// --- cheats that must be refused ------------------------------------------------------------------------
+
+Deno.test("proveFix refuses a value compared with itself", () =>
+  withRepo(async (repo) => {
+    assertRefused(
+      await check(repo, withLabelTest("    x = label(5)\n    assert x == x")),
+      "tests/test_pricing.py::test_label",
+    );
+  }));
+
+Deno.test("proveFix refuses an expected value computed by calling the code under test", () =>
+  withRepo(async (repo) => {
+    const checked = await check(repo, withLabelTest("    expected = label(5.0)\n    assert label(5) == expected"));
+    assertRefused(checked, "tests/test_pricing.py::test_label");
+  }));
+
+Deno.test("proveFix refuses an assertion moved under `if False:`", () =>
+  withRepo(async (repo) => {
+    const checked = await check(repo, withLabelTest('    if False:\n        assert label(5) == "5.00 EUR"'));
+    assertRefused(checked, "tests/test_pricing.py::test_label");
+  }));
+
+Deno.test("proveFix refuses an assertion whose failure is swallowed", () =>
+  withRepo(async (repo) => {
+    const body = '    try:\n        assert label(5) == "5.00 EUR"\n    except AssertionError:\n        pass';
+    assertRefused(await check(repo, withLabelTest(body)), "tests/test_pricing.py::test_label");
+  }));
+
+Deno.test("proveFix refuses a test changed to pass trivially", () =>
+  withRepo(async (repo) => {
+    assertRefused(await check(repo, withLabelTest("    assert label(5)")), "tests/test_pricing.py::test_label");
+  }));
+
+Deno.test("a loosened tolerance that no longer sees the change is refused: a human decides", () =>
+  withRepo(async (repo) => {
+    const patched = withLabelTest('    assert label(5) == "5.00 EUR"').replace(
+      "assert ratio(1, 3) == 0.3333",
+      "assert ratio(1, 3) == pytest.approx(0.3333, abs=1e-3)",
+    );
+    assertRefused(await check(repo, patched), "tests/test_pricing.py::test_ratio");
+  }));
+
+// --- item 1: a test that failed must be collected and pass ----------------------------------------------
+
+Deno.test("verifyFix: a previously failing test that is now skipped is not fixed", () =>
+  withRepo(async (repo) => {
+    const patched = withLabelTest('    assert label(5) == "5.00 EUR"').replace(
+      "def test_ratio",
+      '@pytest.mark.skip(reason="later")\ndef test_ratio',
+    );
+    const { verification, proof } = await check(repo, patched);
+    assert.equal(verification.ok, false);
+    assert.equal(proof, undefined);
+    assert.deepEqual(
+      verification.repaired.map((t) => [t.nodeId, t.before, t.after]),
+      [
+        ["tests/test_pricing.py::test_label", "failed", "passed"],
+        ["tests/test_pricing.py::test_ratio", "failed", "skipped"],
+      ],
+    );
+    assert.match(verification.feedback ?? "", /test_ratio failed before and is skipped now.*: later/);
+  }));
+
+Deno.test("verifyFix: a previously failing test now marked xfail is not fixed", () =>
+  withRepo(async (repo) => {
+    const patched = withLabelTest('    assert label(5) == "5.00 EUR"').replace(
+      "def test_ratio():\n    assert ratio(1, 3) == 0.3333",
+      '@pytest.mark.xfail(reason="rounding")\ndef test_ratio():\n    assert ratio(1, 3) == 0.5',
+    );
+    const { verification } = await check(repo, patched);
+    assert.equal(verification.ok, false);
+    assert.equal(verification.repaired.find((t) => t.nodeId.endsWith("test_ratio"))?.after, "xfailed");
+    assert.match(verification.feedback ?? "", /test_ratio failed before and is marked xfail now/);
+  }));
+
+// --- honest fixes that must pass ------------------------------------------------------------------------
+
+Deno.test("proveFix proves an updated expected value: it fails on the code before the change", () =>
+  withRepo(async (repo) => {
+    const changed = (await repo.git("rev-parse", "--short=7", "HEAD")).trim();
+    const parent = (await repo.git("rev-parse", "HEAD^")).trim();
+    const { verification, proof } = await check(repo, withLabelTest('    assert label(5) == "5.00 EUR"'));
+    assert.ok(verification.ok, verification.feedback);
+    assert.equal(proof?.kind, "proven", JSON.stringify(proof));
+    if (proof?.kind !== "proven") return;
+    assert.equal(proof.oldSha, parent);
+    assert.equal(proof.oldLabel, `the code before ${changed}`);
+    assert.deepEqual(proof.tests.map((t) => [t.nodeId, t.old]), [
+      ["tests/test_pricing.py::test_label", "failed"],
+      ["tests/test_pricing.py::test_ratio", "failed"],
+    ]);
+    assert.ok(proof.durationMs > 0);
+  }));
+
+Deno.test("a loosened brittle assertion that still checks the new behaviour is proven", () =>
+  withRepo(async (repo) => {
+    const { proof } = await check(repo, withLabelTest('    assert label(5).endswith(" EUR")'));
+    assert.equal(proof?.kind, "proven", JSON.stringify(proof));
+  }));
+
+Deno.test("proveFix in pull_request mode compares with the pull request's base", () =>
+  withRepo(async (repo) => {
+    const base = (await repo.git("rev-parse", "HEAD~2")).trim();
+    const { proof } = await check(repo, withLabelTest('    assert label(5) == "5.00 EUR"'), { pullRequestBase: base });
+    assert.equal(proof?.kind, "proven", JSON.stringify(proof));
+    if (proof?.kind !== "proven") return;
+    assert.equal(proof.oldSha, base);
+    assert.equal(proof.oldLabel, `the pull request's base ${base.slice(0, 7)}`);
+  }, [{ message: "docs", files: { "README.md": "shop\n" } }, EUROS]));
+
+Deno.test("proveFix: a renamed import cannot be shown on the old code, and is not refused", () =>
+  withRepo(async (repo) => {
+    const patched = withLabelTest('    assert price_label(5) == "5.00 EUR"').replace(
+      "from shop.pricing import label, ratio",
+      "from shop.pricing import price_label, ratio",
+    );
+    const { verification, proof } = await check(repo, patched);
+    assert.ok(verification.ok, verification.feedback);
+    assert.equal(proof?.kind, "unproven", JSON.stringify(proof));
+    if (proof?.kind !== "unproven") return;
+    assert.match(proof.reason, /the old code at the code before [0-9a-f]{7} cannot be imported by the tests/);
+    assert.match(proof.reason, /price_label/);
+  }, [{
+    message: "Rename label to price_label, euros",
+    files: { "shop/pricing.py": PRICING_V2.replace("def label", "def price_label") },
+  }]));
+
+// --- where no proof is possible ------------------------------------------------------------------------
+
+Deno.test("proveFix: no earlier commit of the source means not proven, with the reason", async () => {
+  const repo = await createPyRepo({ files: { ...BASE_FILES, "shop/pricing.py": PRICING_V2 } });
+  try {
+    const { proof } = await check(repo, withLabelTest('    assert label(5) == "5.00 EUR"'));
+    assert.equal(proof?.kind, "unproven");
+    if (proof?.kind !== "unproven") return;
+    assert.match(proof.reason, /shop\/pricing\.py first appeared in [0-9a-f]{7}: there is no earlier version/);
+  } finally {
+    await repo.cleanup();
+  }
+});
+
+Deno.test("proveFix: old code that does not import means not proven", () =>
+  withRepo(async (repo) => {
+    const { proof } = await check(repo, withLabelTest('    assert label(5) == "5.00 EUR"'));
+    assert.equal(proof?.kind, "unproven", JSON.stringify(proof));
+    if (proof?.kind !== "unproven") return;
+    assert.match(proof.reason, /cannot be imported by the tests .*missing_dependency_xyz/);
+  }, [
+    { message: "needs a helper", files: { "shop/pricing.py": "import missing_dependency_xyz\n" + PRICING_V1 } },
+    { message: "drop the helper; euros", files: { "shop/pricing.py": PRICING_V2 } },
+  ]));
+
+Deno.test("proveFix: a run that imports the project from the current tree is not taken as the old code", () =>
+  withRepo(async (repo) => {
+    // As an editable install would: tests/conftest.py puts the user's tree first on sys.path.
+    await repo.commit({
+      message: "conftest that imports from the checkout",
+      files: {
+        "tests/conftest.py": `import sys\nsys.path.insert(0, ${JSON.stringify(repo.dir)})\nimport shop.pricing\n`,
+      },
+    });
+    const { proof } = await check(repo, withLabelTest('    assert label(5) == "5.00 EUR"'));
+    assert.equal(proof?.kind, "unproven", JSON.stringify(proof));
+    if (proof?.kind !== "unproven") return;
+    assert.match(proof.reason, /imported the project from the current code \(shop.* from /);
+  }));
+
+Deno.test("proveFix: no source file in the context means not proven", () =>
+  withRepo(async (repo) => {
+    const { proof } = await check(repo, withLabelTest('    assert label(5) == "5.00 EUR"'), { sourceFiles: [] });
+    assert.equal(proof?.kind, "unproven");
+    if (proof?.kind === "unproven") assert.match(proof.reason, /named no source file/);
+  }));
+
+Deno.test("the user's tree is left alone by the proof", () =>
+  withRepo(async (repo) => {
+    const before = await repo.git("status", "--porcelain", "--untracked-files=all");
+    const worktreesBefore = await repo.git("worktree", "list");
+    await check(repo, withLabelTest('    assert label(5) == "5.00 EUR"'));
+    assert.equal(await repo.git("status", "--porcelain", "--untracked-files=all"), before);
+    assert.equal(await repo.git("worktree", "list"), worktreesBefore);
+  }));
+
+Deno.test("topLevelNames: packages and modules, src layouts included", () => {
+  assert.deepEqual(topLevelNames(["shop/pricing.py", "src/cart/x.py", "util.py", "docs/conf.txt"]), [
+    "cart",
+    "shop",
+    "util",
+  ]);
+});

@@ -93,11 +93,22 @@ class Names:
                 return first
             return None
         if isinstance(node, ast.Subscript):
-            if self.resolve(node.value) == "sys.modules":
-                index = node.slice
-                if isinstance(index, getattr(ast, "Index", ())):
-                    index = index.value
-                return const_str(index)
+            index = node.slice
+            if isinstance(index, getattr(ast, "Index", ())):
+                index = index.value
+            key = const_str(index)
+            container = node.value
+            if self.resolve(container) == "sys.modules":
+                return key
+            # vars(m)["f"], m.__dict__["f"] and globals()["f"] reach the same names as m.f and f.
+            if key and isinstance(container, ast.Call) and not container.args and self.resolve(container.func) == "globals":
+                return self.resolve(ast.Name(id=key, ctx=ast.Load()))
+            if key and isinstance(container, ast.Call) and len(container.args) == 1 and self.resolve(container.func) == "vars":
+                base = self.resolve(container.args[0])
+                return base + "." + key if base else None
+            if key and isinstance(container, ast.Attribute) and container.attr == "__dict__":
+                base = self.resolve(container.value)
+                return base + "." + key if base else None
         return None
 
 

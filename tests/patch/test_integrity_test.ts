@@ -160,6 +160,13 @@ const CHEATS: Case[] = [
     ),
     ["weaken.patch_project"],
   ],
+  ["module namespace written through vars()", add("vars(p)['price'] = lambda x: 4"), ["weaken.patch_project"]],
+  ["module namespace written through __dict__", add("pricing.__dict__['format_price'] = str"), [
+    "weaken.patch_project",
+  ]],
+  ["imported name replaced through globals()", add("globals()['format_price'] = lambda x: '3.00'"), [
+    "weaken.patch_project",
+  ]],
   ["imported function redefined", add("def format_price(x):\n    return '3.00'"), ["weaken.patch_project"]],
   [
     "imported function rebound by assignment",

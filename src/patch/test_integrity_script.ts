@@ -588,6 +588,25 @@ def compare_functions(before, after, names_before, names_after):
     return problems
 
 
+def duplicate_tests(tree):
+    """Tests bound twice in one scope: the later binding replaces the earlier test, which never runs."""
+    found = []
+
+    def visit(body, prefix):
+        seen = set()
+        for node in body:
+            names = bound_names(node) if not isinstance(node, (ast.Import, ast.ImportFrom)) else []
+            for name in names:
+                if name.startswith("test") or name.startswith("Test"):
+                    if name in seen:
+                        found.append(prefix + name)
+                    seen.add(name)
+            if isinstance(node, ast.ClassDef):
+                visit(node.body, prefix + node.name + ".")
+    visit(tree.body, "")
+    return found
+
+
 def added(old, new):
     rest = list(old)
     out = []
@@ -615,6 +634,8 @@ for f in data["files"]:
         extra = sorted(set(added(old, new)))
         if extra:
             results.append({"path": path, "code": code, "detail": ", ".join(extra)})
+    for name in sorted(set(added(duplicate_tests(before), duplicate_tests(after)))):
+        results.append({"path": path, "code": "weaken.test_shadowed", "detail": name + " is defined a second time, which replaces the first definition so it never runs; change the test in place"})
     for p in compare_functions(before, after, names_before, names_after):
         results.append({"path": path, "code": p["code"], "detail": p["message"]})
 print(json.dumps(results))

@@ -175,6 +175,16 @@ const CHEATS: Case[] = [
       "weaken.patch_project",
     ],
   ],
+  // a second definition replaces the first, which then never runs
+  ["test redefined further down", add("def test_price():\n    assert True"), ["weaken.test_shadowed"]],
+  ["test replaced by an assignment", add("test_ratio = lambda: None"), ["weaken.test_shadowed"]],
+  [
+    "method redefined in its class",
+    add("class TestX:\n    def test_a(self):\n        assert p.price(1) == 2\n\n    def test_a(self):\n        pass"),
+    [
+      "weaken.test_shadowed",
+    ],
+  ],
   // assertions weaker in form
   ["== became !=", edit("p.price(2) == 4", "p.price(2) != 5"), ["weaken.assert_loosened"]],
   ["== became not", edit("assert p.price(2) == 4", "assert not p.price(2) == 5"), ["weaken.assert_loosened"]],

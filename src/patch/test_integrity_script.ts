@@ -181,9 +181,61 @@ def literal_number(node):
 
 # ---------------------------------------------------------------- hooks, skips, project patching (whole module)
 
+def project_instances(tree, names):
+    """Names bound to an object the project's code made (cart = Cart()), by what made it."""
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            ref = names.resolve(node.value.func)
+            if is_project(ref):
+                for t in node.targets:
+                    if isinstance(t, ast.Name):
+                        found[t.id] = ref
+    return found
+
+
+def replaces_behaviour(value, local_functions, names):
+    """A stand-in for code: a lambda, a function of the test module, or a mock."""
+    if isinstance(value, ast.Lambda):
+        return True
+    if isinstance(value, ast.Name) and value.id in local_functions:
+        return True
+    if isinstance(value, ast.Call):
+        last = (names.resolve(value.func) or "").split(".")[-1]
+        return last in ("Mock", "MagicMock", "AsyncMock", "NonCallableMock", "create_autospec", "PropertyMock")
+    return False
+
+
+def instance_patches(tree, names):
+    """Behaviour of a project object replaced on the instance: cart.total = lambda: 4, setattr(cart, "total", f)."""
+    instances = project_instances(tree, names)
+    if not instances:
+        return []
+    local_functions = {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    found = []
+    for node in ast.walk(tree):
+        pairs = []
+        if isinstance(node, ast.Assign):
+            pairs = [(t.value, t.attr, node.value) for t in node.targets if isinstance(t, ast.Attribute)]
+        elif isinstance(node, ast.Call) and len(node.args) >= 3 and const_str(node.args[1]):
+            last = (names.resolve(node.func) or "").split(".")[-1]
+            if last == "setattr":
+                pairs = [(node.args[0], const_str(node.args[1]), node.args[2])]
+        elif isinstance(node, ast.Call) and len(node.args) >= 2 and const_str(node.args[1]):
+            last = (names.resolve(node.func) or "").split(".")
+            if last[-2:] == ["patch", "object"]:
+                pairs = [(node.args[0], const_str(node.args[1]), node.args[2] if len(node.args) > 2 else ast.Call(
+                    func=ast.Name(id="MagicMock", ctx=ast.Load()), args=[], keywords=[]))]
+        for obj, attr, value in pairs:
+            if isinstance(obj, ast.Name) and obj.id in instances and replaces_behaviour(value, local_functions, names):
+                found.append("replaces " + attr + " on a " + instances[obj.id] + " object")
+    return found
+
+
 def module_signatures(tree, names):
     hooks, skips, patches = [], [], []
     module_level = set(id(n) for n in tree.body)
+    patches.extend(instance_patches(tree, names))
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if node.name.startswith("pytest_"):

@@ -167,6 +167,30 @@ const CHEATS: Case[] = [
   ["imported name replaced through globals()", add("globals()['format_price'] = lambda x: '3.00'"), [
     "weaken.patch_project",
   ]],
+  [
+    "a project object's method replaced on the instance",
+    edit(
+      "def test_price():\n",
+      "def test_price(monkeypatch):\n    cart = p.Cart()\n    monkeypatch.setattr(cart, 'total', lambda: 4)\n",
+    ),
+    ["weaken.patch_project"],
+  ],
+  [
+    "a project object's method replaced by assignment",
+    edit(
+      "def test_price():\n",
+      "def test_price():\n    cart = p.Cart()\n    cart.total = lambda: 4\n",
+    ),
+    ["weaken.patch_project"],
+  ],
+  [
+    "a project object's method mocked",
+    header("from unittest import mock").replace(
+      "def test_price():\n",
+      "def test_price():\n    cart = p.Cart()\n    cart.total = mock.MagicMock(return_value=4)\n",
+    ),
+    ["weaken.patch_project"],
+  ],
   ["imported function redefined", add("def format_price(x):\n    return '3.00'"), ["weaken.patch_project"]],
   [
     "imported function rebound by assignment",
@@ -316,6 +340,14 @@ const HONEST: Case[] = [
     edit(
       "    assert p.price(2) == 4",
       "    assert p.price(2) == 4\n    with pytest.raises(TypeError):\n        p.price(None)",
+    ),
+    [],
+  ],
+  [
+    "a project object's data set up by the test",
+    edit(
+      "def test_price():\n",
+      "def test_price():\n    cart = p.Cart()\n    cart.discount = 0.5\n    setattr(cart, 'owner', 'ann')\n",
     ),
     [],
   ],

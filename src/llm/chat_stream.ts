@@ -1,14 +1,13 @@
 /** What one chat attempt returns, shared by the Ollama and OpenAI wire formats. */
 import { type Endpoint, isRecord, LlmError, serverError } from "./errors.ts";
 import { Exchange, type TransportSettings } from "./transport.ts";
-import type { ChatMessage, ChatOptions } from "./types.ts";
+import type { ChatMessage, ChatOptions, ServerUsage } from "./types.ts";
 
-export interface ChatReply {
+export interface ChatReply extends ServerUsage {
   content: string;
   model: string;
   doneReason?: string;
-  promptTokens?: number;
-  completionTokens?: number;
+  stoppedEarly?: string;
 }
 
 export interface ChatAttempt {
@@ -65,8 +64,8 @@ export function parseJsonObject(endpoint: Endpoint, text: string, hint: string):
 }
 
 /**
- * Opens a chat request and checks its status. Headers may take as long as the idle timeout:
- * servers load the model before they answer, which can take longer than a connect.
+ * Opens a chat request and checks its status. Headers may take as long as the model timeout:
+ * servers load the model and read the prompt before they answer.
  */
 export async function openChatExchange(
   settings: TransportSettings,
@@ -78,13 +77,16 @@ export async function openChatExchange(
     url,
     method: "POST",
     body,
-    headersTimeoutMs: Math.max(settings.connectTimeoutMs, settings.idleTimeoutMs),
+    // The model timeout (SENTRIES_LLM_TIMEOUT) is the one limit on waiting for a model: it covers loading
+    // and reading the prompt, which happen before the first byte. A larger connect timeout must not stretch it.
+    headersTimeoutMs: settings.idleTimeoutMs,
     headersTimeout: "idle",
     waitingFor: `${attempt.model} to answer`,
     signal: attempt.options.signal,
   });
   if (!exchange.response.ok) {
-    throw serverError(settings.endpoint, attempt.model, exchange.response.status, await exchange.errorMessage());
+    const { message, error } = await exchange.errorDetails();
+    throw serverError(settings.endpoint, attempt.model, exchange.response.status, message, error);
   }
   return exchange;
 }

@@ -3,9 +3,11 @@
  * endpoints. Timeouts, in short:
  * - `connectTimeoutMs` bounds the wait for response headers of version, tags,
  *   show and pull;
- * - a chat waits up to max(connect, idle) for headers, because Ollama loads the
- *   model before it answers at all;
+ * - a chat waits up to `idleTimeoutMs` (SENTRIES_LLM_TIMEOUT) for headers, because servers
+ *   load the model and read the prompt before they answer at all; the connect timeout never
+ *   stretches that wait;
  * - `idleTimeoutMs` bounds the silence between two chunks of any body.
+ * Every timeout message names the limit that fired and the setting that changes it.
  * Retries: connection errors, dropped streams and 5xx; never 4xx or timeouts.
  */
 import { log } from "../log.ts";
@@ -29,7 +31,9 @@ import type {
   LlmClientConfig,
   LlmClientDeps,
   PullProgress,
+  ServerUsage,
 } from "./types.ts";
+import { describeServerUsage } from "./usage.ts";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
@@ -88,8 +92,9 @@ class HttpLlmClient implements LlmClient {
       warnIfTruncated(reply, numCtx);
       this.#record({
         ...base,
-        promptTokens: reply.promptTokens,
-        completionTokens: reply.completionTokens,
+        ...serverUsageOf(reply),
+        maxTokens: options.numPredict,
+        stoppedEarly: reply.stoppedEarly,
         durationMs,
         ok: true,
       });
@@ -119,10 +124,12 @@ class HttpLlmClient implements LlmClient {
 
   #record(call: LlmCallRecord): void {
     this.calls.push(call);
-    const tokens = `${call.promptTokens ?? "?"}/${call.completionTokens ?? "?"}`;
+    const server = describeServerUsage(call);
     log.debug(
       `llm ${call.purpose ?? "chat"}: model=${call.model} prompt=${call.promptChars} chars ` +
-        `(~${call.estimatedPromptTokens} tokens) tokens in/out=${tokens} ${call.durationMs} ms` +
+        `(~${call.estimatedPromptTokens} tokens estimated) ${call.durationMs} ms` +
+        (server ? `; server: ${server}` : "; the server reported no counts") +
+        (call.stoppedEarly ? `; stopped reading early (${call.stoppedEarly})` : "") +
         (call.ok ? "" : ` failed: ${call.error}`),
     );
   }
@@ -136,6 +143,13 @@ function checkFits(model: string, estimatedTokens: number, numCtx: number, sized
   if (estimatedTokens < numCtx) return;
   const limit = sizedByUs ? `the ${MAX_NUM_CTX}-token cap` : `num_ctx ${numCtx}`;
   throw contextOverflowError(model, `about ${estimatedTokens} tokens, more than ${limit}`);
+}
+
+function serverUsageOf(reply: ChatReply): ServerUsage {
+  const { promptTokens, cachedPromptTokens, completionTokens, promptMs, generationMs } = reply;
+  const out: ServerUsage = { promptTokens, cachedPromptTokens, completionTokens, promptMs, generationMs };
+  for (const key of Object.keys(out) as Array<keyof ServerUsage>) if (out[key] === undefined) delete out[key];
+  return out;
 }
 
 function warnIfTruncated(reply: ChatReply, numCtx: number): void {

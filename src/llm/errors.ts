@@ -69,13 +69,20 @@ export function unreachableError(endpoint: Endpoint, cause: unknown): LlmError {
   });
 }
 
+/** The setting behind each limit, as a person changes it: env var and `[tool.sentries]` key. */
+export const TIMEOUT_SETTINGS = {
+  idle: "SENTRIES_LLM_TIMEOUT (llm_timeout in [tool.sentries])",
+  connect: "SENTRIES_LLM_CONNECT_TIMEOUT (llm_connect_timeout in [tool.sentries])",
+} as const;
+
 export function idleTimeoutError(endpoint: Endpoint, idleMs: number, waitingFor: string): LlmError {
   return new LlmError(
     "llm.timeout",
-    `no data from ${endpoint.baseUrl} for ${formatSeconds(idleMs)} (idle timeout) while waiting for ${waitingFor}`,
+    `no data from ${endpoint.baseUrl} for ${formatSeconds(idleMs)} while waiting for ${waitingFor} ` +
+      `(the model timeout, ${TIMEOUT_SETTINGS.idle}, fired)`,
     {
-      hint:
-        "the model may still be loading or be too slow for this machine: raise the idle timeout or use a smaller model",
+      hint: `the model may still be loading or reading a long prompt (a few CPU cores read about 20–200 prompt ` +
+        `tokens a second): raise ${TIMEOUT_SETTINGS.idle} above ${formatSeconds(idleMs)}, or use a smaller model`,
     },
   );
 }
@@ -83,8 +90,12 @@ export function idleTimeoutError(endpoint: Endpoint, idleMs: number, waitingFor:
 export function connectTimeoutError(endpoint: Endpoint, timeoutMs: number): LlmError {
   return new LlmError(
     "llm.timeout",
-    `${serverLabel(endpoint.api)} at ${endpoint.baseUrl} did not answer within ${formatSeconds(timeoutMs)}`,
-    { hint: "check that LLM_BASE points at a running server; raise the connect timeout if it is slow to start" },
+    `${serverLabel(endpoint.api)} at ${endpoint.baseUrl} did not answer within ${formatSeconds(timeoutMs)} ` +
+      `(the connect timeout, ${TIMEOUT_SETTINGS.connect}, fired)`,
+    {
+      hint: `check that LLM_BASE points at a running server; if it is only slow to start, raise ` +
+        `${TIMEOUT_SETTINGS.connect} above ${formatSeconds(timeoutMs)}`,
+    },
   );
 }
 
@@ -98,8 +109,40 @@ export function droppedStreamError(endpoint: Endpoint, cause?: unknown): LlmErro
 
 export function contextOverflowError(model: string, detail: string): LlmError {
   return new LlmError("llm.context_overflow", `the prompt does not fit the context window of ${model}: ${detail}`, {
-    hint: "narrow the task (fewer files or tests), or use a model with a larger context",
+    hint: "narrow the task (fewer files or tests), lower SENTRIES_CONTEXT_TOKENS (context_tokens in " +
+      "[tool.sentries]), or use a model with a larger context",
   });
+}
+
+/**
+ * llama.cpp's "request (5000 tokens) exceeds the available context size (4096 tokens)" (type
+ * `exceed_context_size_error`, with `n_prompt_tokens` and `n_ctx`): say by how much and what to change.
+ */
+export function serverContextError(model: string, message: string, body?: Record<string, unknown>): LlmError {
+  const numbers = (re: RegExp) => {
+    const m = re.exec(message);
+    return m ? Number(m[1]) : undefined;
+  };
+  const prompt = (typeof body?.n_prompt_tokens === "number" ? body.n_prompt_tokens : undefined) ??
+    numbers(/request \((\d+) tokens\)/i) ?? numbers(/(\d+) tokens? (?:in|of) (?:the )?prompt/i);
+  const ctx = (typeof body?.n_ctx === "number" ? body.n_ctx : undefined) ??
+    numbers(/context size \((\d+) tokens\)/i) ?? numbers(/n_ctx\D{0,3}(\d+)/i);
+  if (prompt === undefined || ctx === undefined) return contextOverflowError(model, message);
+  return new LlmError(
+    "llm.context_overflow",
+    `the request to ${model} needs ${prompt} prompt tokens but the server's context is ${ctx} tokens ` +
+      `(${prompt - ctx} too many, before any answer)`,
+    {
+      hint: `start the server with a larger context (llama-server -c ${roundUp(prompt + 2048)}; Ollama: a model ` +
+        `with a larger num_ctx), or lower SENTRIES_CONTEXT_TOKENS (context_tokens in [tool.sentries]) so ` +
+        `Sentries sends less`,
+      cause: new Error(message),
+    },
+  );
+}
+
+function roundUp(tokens: number): number {
+  return Math.ceil(tokens / 1024) * 1024;
 }
 
 /** The server's own words travel as the cause, so `describeError` shows them after ours. */
@@ -121,8 +164,23 @@ const CONTEXT_OVERFLOW =
  * An error the server reported, as a status (or 200 for an `error` line
  * mid-stream) and its message, translated into an LlmError.
  */
-export function serverError(endpoint: Endpoint, model: string, status: number, message: string): LlmError {
-  if (CONTEXT_OVERFLOW.test(message)) return contextOverflowError(model, message);
+export function serverError(
+  endpoint: Endpoint,
+  model: string,
+  status: number,
+  message: string,
+  body?: Record<string, unknown>,
+): LlmError {
+  if (CONTEXT_OVERFLOW.test(message) || body?.type === "exceed_context_size_error") {
+    return serverContextError(model, message, body);
+  }
+  if (status === 503 && /loading/i.test(message)) {
+    return new LlmError("llm.http", `${endpoint.baseUrl} is still loading ${model} (HTTP 503): ${message}`, {
+      status,
+      retryable: true,
+      hint: "wait until the server's /health says ok (a large model takes a minute to load), then run again",
+    });
+  }
   if (status === 404 && /model/i.test(message) && /not found|does not exist|no such/i.test(message)) {
     return modelNotFoundError(endpoint, model, message);
   }
@@ -152,6 +210,16 @@ export function errorMessageFromBody(body: string): string {
   }
   const text = body.trim();
   return text.length > 300 ? `${text.slice(0, 300)}…` : text || "(empty body)";
+}
+
+/** The `error` object of an OpenAI-style error body, if it is one. */
+export function errorObjectFromBody(body: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return isRecord(parsed) && isRecord(parsed.error) ? parsed.error : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The `error` of a parsed JSON object, if it carries one. */

@@ -14,7 +14,9 @@ export type {
   LlmClientConfig,
   LlmClientDeps,
   PullProgress,
+  ServerUsage,
 } from "./types.ts";
+export { describeServerUsage, evaluatedPromptTokens } from "./usage.ts";
 export {
   createLlmClient,
   DEFAULT_CONNECT_TIMEOUT_MS,

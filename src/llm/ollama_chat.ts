@@ -7,14 +7,17 @@ import { droppedStreamError, errorMessageFromJson, isRecord, serverError } from 
 import {
   type ChatAttempt,
   type ChatReply,
-  numberOrUndefined,
   openChatExchange,
   parseJsonObject,
   ReplyCollector,
   stringOrUndefined,
 } from "./chat_stream.ts";
 import { serverRoot } from "./names.ts";
+import { ollamaUsage } from "./usage.ts";
 import { type TransportSettings } from "./transport.ts";
+
+/** Sent as `keep_alive` unless the caller chose one. */
+export const DEFAULT_KEEP_ALIVE = "30m";
 
 export function ollamaChatBody(attempt: ChatAttempt): Record<string, unknown> {
   const { options } = attempt;
@@ -28,7 +31,9 @@ export function ollamaChatBody(attempt: ChatAttempt): Record<string, unknown> {
     stream: true,
     options: modelOptions,
   };
-  if (options.keepAlive !== undefined) body.keep_alive = options.keepAlive;
+  // Keep the model loaded between a run's calls (Ollama's default unloads it after 5 idle minutes,
+  // which a long pytest run between two attempts can exceed).
+  body.keep_alive = options.keepAlive ?? DEFAULT_KEEP_ALIVE;
   if (options.format !== undefined) body.format = options.format;
   return body;
 }
@@ -54,8 +59,7 @@ export async function ollamaChatOnce(settings: TransportSettings, attempt: ChatA
         content: collector.content,
         model: stringOrUndefined(chunk.model) ?? attempt.model,
         doneReason: stringOrUndefined(chunk.done_reason),
-        promptTokens: numberOrUndefined(chunk.prompt_eval_count),
-        completionTokens: numberOrUndefined(chunk.eval_count),
+        ...ollamaUsage(chunk),
       };
     }
   }

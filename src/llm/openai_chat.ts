@@ -8,7 +8,6 @@ import { droppedStreamError, errorMessageFromJson, isRecord, serverError } from 
 import {
   type ChatAttempt,
   type ChatReply,
-  numberOrUndefined,
   openChatExchange,
   parseJsonObject,
   ReplyCollector,
@@ -16,6 +15,7 @@ import {
 } from "./chat_stream.ts";
 import { SseDecoder } from "./lines.ts";
 import { openAiBase } from "./names.ts";
+import { openAiUsage } from "./usage.ts";
 import { Exchange, type TransportSettings } from "./transport.ts";
 
 const NOT_OPENAI_HINT = "is LLM_BASE an OpenAI-compatible server? For Ollama's own API set LLM_API=ollama";
@@ -108,7 +108,5 @@ function firstChoice(event: Record<string, unknown>): Record<string, unknown> | 
 }
 
 function readUsage(event: Record<string, unknown>, reply: Omit<ChatReply, "content">): void {
-  if (!isRecord(event.usage)) return;
-  reply.promptTokens = numberOrUndefined(event.usage.prompt_tokens) ?? reply.promptTokens;
-  reply.completionTokens = numberOrUndefined(event.usage.completion_tokens) ?? reply.completionTokens;
+  Object.assign(reply, openAiUsage(event, reply));
 }

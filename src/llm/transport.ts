@@ -9,6 +9,7 @@ import {
   droppedStreamError,
   type Endpoint,
   errorMessageFromBody,
+  errorObjectFromBody,
   idleTimeoutError,
   LlmError,
   unreachableError,
@@ -129,11 +130,18 @@ export class Exchange {
 
   /** The error message of a non-2xx response's body. */
   async errorMessage(): Promise<string> {
+    return (await this.errorDetails()).message;
+  }
+
+  /** The error message and, when the body is OpenAI-style JSON, its `error` object (llama.cpp puts n_ctx there). */
+  async errorDetails(): Promise<{ message: string; error?: Record<string, unknown> }> {
+    let text: string;
     try {
-      return errorMessageFromBody(await this.text());
+      text = await this.text();
     } catch {
-      return this.response.statusText || "(no body)";
+      return { message: this.response.statusText || "(no body)" };
     }
+    return { message: errorMessageFromBody(text), error: errorObjectFromBody(text) };
   }
 
   /** Stop reading and drop the connection. */

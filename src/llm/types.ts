@@ -28,26 +28,45 @@ export interface ChatOptions {
   purpose?: string;
 }
 
-export interface ChatResult {
+/**
+ * What the server itself reported about a call, whenever it says so: Ollama's `prompt_eval_count`,
+ * `eval_count` and durations; OpenAI-style `usage` (with `prompt_tokens_details.cached_tokens`);
+ * llama.cpp's `timings` (`prompt_n`, `cache_n`, `predicted_n`, `prompt_ms`, `predicted_ms`).
+ */
+export interface ServerUsage {
+  /** Prompt tokens the server counted (cached ones included where it says how many were cached). */
+  promptTokens?: number;
+  /** Of those, tokens reused from the server's prompt cache (not evaluated again). */
+  cachedPromptTokens?: number;
+  /** Tokens generated. */
+  completionTokens?: number;
+  /** Time the server spent reading (evaluating) the prompt. */
+  promptMs?: number;
+  /** Time the server spent writing the answer. */
+  generationMs?: number;
+}
+
+export interface ChatResult extends ServerUsage {
   /** The reply exactly as the model sent it: never trimmed or reformatted. */
   content: string;
   model: string;
   doneReason?: string;
-  promptTokens?: number;
-  completionTokens?: number;
+  /** Why the client stopped reading before the server finished ("repetition", "complete_edit"). */
+  stoppedEarly?: string;
   promptChars: number;
   estimatedPromptTokens: number;
   durationMs: number;
 }
 
-export interface LlmCallRecord {
+export interface LlmCallRecord extends ServerUsage {
   purpose?: string;
   model: string;
   promptChars: number;
   estimatedPromptTokens: number;
-  promptTokens?: number;
-  completionTokens?: number;
   durationMs: number;
+  /** Output cap sent (num_predict / max_tokens). */
+  maxTokens?: number;
+  stoppedEarly?: string;
   ok: boolean;
   error?: string;
 }

@@ -4,7 +4,7 @@
  */
 import type { DeliveryPlan } from "../delivery/plan.ts";
 import { InterruptedError } from "../errors.ts";
-import type { LlmClient } from "../llm/mod.ts";
+import type { LlmCallRecord, LlmClient } from "../llm/mod.ts";
 import type { PatchProblem } from "../patch/mod.ts";
 import { log } from "../log.ts";
 
@@ -47,10 +47,17 @@ export class RunState {
 
 export interface LlmUsage {
   calls: number;
+  /** Server-reported prompt tokens (0 when the server reported none; then see estimatedPromptTokens). */
   promptTokens: number;
   completionTokens: number;
   estimatedPromptTokens: number;
   ms: number;
+  /** Server-reported: prompt tokens reused from its cache, time reading prompts, time writing answers. */
+  cachedPromptTokens?: number;
+  promptMs?: number;
+  generationMs?: number;
+  /** Each call as recorded: purpose, model, our estimate and the server's own counts and timings. */
+  perCall?: LlmCallRecord[];
 }
 
 export interface AttemptReport {
@@ -103,7 +110,23 @@ export function llmUsage(llm: LlmClient | undefined): LlmUsage {
     completionTokens: calls.reduce((s, c) => s + (c.completionTokens ?? 0), 0),
     estimatedPromptTokens: calls.reduce((s, c) => s + c.estimatedPromptTokens, 0),
     ms: Math.round(calls.reduce((s, c) => s + c.durationMs, 0)),
+    ...serverTotals(calls),
+    perCall: calls.map((c) => ({ ...c })),
   };
+}
+
+/** Sums of what the server reported; a field is absent when no call reported it. */
+function serverTotals(calls: LlmCallRecord[]): Pick<LlmUsage, "cachedPromptTokens" | "promptMs" | "generationMs"> {
+  const sum = (key: "cachedPromptTokens" | "promptMs" | "generationMs") =>
+    calls.some((c) => c[key] !== undefined) ? calls.reduce((s, c) => s + (c[key] ?? 0), 0) : undefined;
+  const out: Pick<LlmUsage, "cachedPromptTokens" | "promptMs" | "generationMs"> = {};
+  const cached = sum("cachedPromptTokens");
+  const promptMs = sum("promptMs");
+  const generationMs = sum("generationMs");
+  if (cached !== undefined) out.cachedPromptTokens = cached;
+  if (promptMs !== undefined) out.promptMs = promptMs;
+  if (generationMs !== undefined) out.generationMs = generationMs;
+  return out;
 }
 
 /** Sets a report's outcome, exit code and message in one place. */

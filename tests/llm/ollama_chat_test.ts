@@ -96,7 +96,10 @@ Deno.test("a stalled stream hits the idle timeout and is not retried", async () 
     const client = clientFor(standIn.url, { idleTimeoutMs: 200 });
     const error = await llmErrorOf(client.chat(PLAN_MODEL, user("hi")));
     assert.equal(error.code, "llm.timeout");
-    assert.match(error.message, /^no data from http:\/\/127\.0\.0\.1:\d+ for 0\.2 s \(idle timeout\)/);
+    assert.match(
+      error.message,
+      /^no data from http:\/\/127\.0\.0\.1:\d+ for 0\.2 s while waiting for .* \(the model timeout, SENTRIES_LLM_TIMEOUT \(llm_timeout in \[tool\.sentries\]\), fired\)/,
+    );
     assert.equal(standIn.requests.length, 1);
     assert.ok(performance.now() - started < 3000);
   });

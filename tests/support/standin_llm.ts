@@ -95,6 +95,8 @@ export function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
   const failures = [...(options.failNextChats ?? [])];
   const open: OpenStreams = new Set();
   const script = options.reply ?? echoReply;
+  // A prompt cache like llama.cpp's: the prefix shared with the previous request is not read again.
+  let previousPrompt = "";
 
   const chat = async (api: "ollama" | "openai", body: Record<string, unknown>): Promise<Response> => {
     const req = chatRequest(api, body);
@@ -116,7 +118,15 @@ export function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
       }
       return errorResponse(api, reply.status, "stand-in: scripted failure");
     }
-    const facts = { model: req.model, content: reply.content, promptTokens: promptTokens(req.messages) };
+    const prompt = renderedPrompt(req.messages);
+    const cachedTokens = Math.floor(commonPrefix(previousPrompt, prompt) / 4);
+    previousPrompt = prompt;
+    const facts = {
+      model: req.model,
+      content: reply.content,
+      promptTokens: promptTokens(req.messages),
+      cachedTokens: Math.min(cachedTokens, Math.max(0, promptTokens(req.messages) - 1)),
+    };
     if (!req.stream) return Response.json(api === "ollama" ? ollamaWhole(facts) : openAiWhole(facts));
     const chunkSize = reply.chunkSize ?? 4;
     const frames = api === "ollama"
@@ -239,6 +249,18 @@ function includeUsage(body: Record<string, unknown>): boolean {
   const streamOptions = body.stream_options;
   return typeof streamOptions === "object" && streamOptions !== null &&
     (streamOptions as Record<string, unknown>).include_usage === true;
+}
+
+/** The prompt as a chat template lays it out, for the stand-in's prefix cache. */
+function renderedPrompt(messages: ChatMessage[]): string {
+  return messages.map((m) => `<|${m.role}|>\n${String(m.content ?? "")}<|end|>\n`).join("");
+}
+
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
 }
 
 function promptTokens(messages: ChatMessage[]): number {

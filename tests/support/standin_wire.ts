@@ -115,6 +115,8 @@ export interface ReplyFacts {
   model: string;
   content: string;
   promptTokens: number;
+  /** Prompt tokens reused from the stand-in's prefix cache (llama.cpp `cache_n`). */
+  cachedTokens?: number;
 }
 
 const NS_PER_MS = 1_000_000;
@@ -157,12 +159,32 @@ export function ollamaWhole(facts: ReplyFacts): Record<string, unknown> {
   };
 }
 
-function openAiUsage(facts: ReplyFacts): Record<string, number> {
+/** OpenAI-style usage as llama.cpp's server sends it, cached tokens included. */
+function openAiUsage(facts: ReplyFacts): Record<string, unknown> {
   const completion = estimatedTokens(facts.content);
   return {
     prompt_tokens: facts.promptTokens,
     completion_tokens: completion,
     total_tokens: facts.promptTokens + completion,
+    prompt_tokens_details: { cached_tokens: facts.cachedTokens ?? 0 },
+  };
+}
+
+/** llama.cpp's `timings`: prompt_n counts only the prompt tokens evaluated (not the cached ones). */
+function llamaCppTimings(facts: ReplyFacts): Record<string, number> {
+  const cached = facts.cachedTokens ?? 0;
+  const evaluated = facts.promptTokens - cached;
+  const predicted = estimatedTokens(facts.content);
+  return {
+    cache_n: cached,
+    prompt_n: evaluated,
+    prompt_ms: evaluated * 4,
+    prompt_per_token_ms: 4,
+    prompt_per_second: 250,
+    predicted_n: predicted,
+    predicted_ms: predicted * 25,
+    predicted_per_token_ms: 25,
+    predicted_per_second: 40,
   };
 }
 
@@ -194,7 +216,7 @@ export function openAiFrames(
     return [...frames, { text: `data: ${JSON.stringify(error)}\n\n` }];
   }
   frames.push(chunk([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: "stop" }]));
-  if (includeUsage) frames.push(chunk([], { usage: openAiUsage(facts) }));
+  if (includeUsage) frames.push(chunk([], { usage: openAiUsage(facts), timings: llamaCppTimings(facts) }));
   frames.push({ text: "data: [DONE]\n\n" });
   return frames;
 }
@@ -208,6 +230,7 @@ export function openAiWhole(facts: ReplyFacts): Record<string, unknown> {
     system_fingerprint: "fp_standin",
     choices: [{ index: 0, message: { role: "assistant", content: facts.content }, finish_reason: "stop" }],
     usage: openAiUsage(facts),
+    timings: llamaCppTimings(facts),
   };
 }
 

@@ -83,6 +83,13 @@ Deno.test("renamed function and changed return value: a verified fix on a new lo
         assert.match(report.branch, /^ai-test-fixes\/[0-9a-f]{7}-\d{14}$/);
         assert.equal(report.verification.scope, "narrow");
         assert.equal(report.verification.failed, 0);
+        // The repaired test module fails on the code before the renaming commit: the fix is proven.
+        const renaming = (await repo.git("rev-parse", "--short=7", "HEAD")).trim();
+        assert.equal(report.proof.kind, "proven", JSON.stringify(report.proof));
+        assert.equal(report.proof.oldLabel, `the code before ${renaming}`);
+        assert.deepEqual(report.proof.tests.map((t: { nodeId: string; old: string }) => [t.nodeId, t.old]), [
+          ["tests/test_ops.py", "lacks_name"],
+        ]);
         // The branch holds the fix, the metadata and the trailers; the user's branch is untouched.
         const files = await repo.git("show", "--name-only", "--format=%an%n%B", report.branch);
         assert.match(files, /^Sentries\n/);

@@ -17,6 +17,8 @@ import type { RunState } from "../run_state.ts";
 import { patcherMessages } from "./prompts.ts";
 import type { AttemptReport } from "./report.ts";
 import { type Verification, verifyFix } from "./verify.ts";
+import type { Git } from "../../git/git.ts";
+import { type DifferentialProof, proveFix } from "./prove.ts";
 
 export interface AttemptInput {
   config: Config;
@@ -29,11 +31,15 @@ export interface AttemptInput {
   state: RunState;
   signal?: AbortSignal;
   verifyScope?: "auto" | "full";
+  /** The user's repository and what the fix is based on, for the proof against the old source. */
+  origin?: { repo: Git; headSha: string; pullRequestBase?: string; userTree: string };
 }
 
 /** What TestSentry's check proved about a patch that passed it. */
 export interface FixProof {
   verification: Verification;
+  /** Whether each repaired test fails on the source before the change (absent when not asked for). */
+  differential?: DifferentialProof;
 }
 
 export interface VerifiedFix extends FixProof {
@@ -90,8 +96,40 @@ export function testsCheck(input: AttemptInput): PatchCheck<FixProof> {
         feedback: `Your change applied, but:\n${verification.feedback ?? "the tests did not pass"}`,
       };
     }
-    return { ok: true, proof: { verification } };
+    if (!input.origin) return { ok: true, proof: { verification } };
+    const differential = await state.step(
+      "prove",
+      "re-running the repaired tests on the old source",
+      () => proveAgainstOldSource(input, input.origin!, patch, verification),
+    );
+    if (differential.kind === "refused") {
+      log.info(`  attempt ${attempt}: a repaired test passes on the old source too`);
+      await worktree.reset();
+      return { ok: false, result: "rejected", feedback: `Your change applied, but:\n${differential.feedback}` };
+    }
+    return { ok: true, proof: { verification, differential } };
   };
+}
+
+function proveAgainstOldSource(
+  input: AttemptInput,
+  origin: NonNullable<AttemptInput["origin"]>,
+  patch: AcceptedPatch,
+  verification: Verification,
+): Promise<DifferentialProof> {
+  const last = verification.runs[verification.runs.length - 1];
+  return proveFix({
+    repo: origin.repo,
+    headSha: origin.headSha,
+    pullRequestBase: origin.pullRequestBase,
+    sourceFiles: input.context.sourceFiles,
+    changes: patch.changes.map((c) => ({ path: c.path, content: c.newContent })),
+    repaired: verification.repaired,
+    collectedAfter: last?.collected ?? [],
+    currentTrees: [input.worktree.dir, origin.userTree],
+    pytest: input.pytest,
+    signal: input.signal,
+  });
 }
 
 export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsOutcome> {

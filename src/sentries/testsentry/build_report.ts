@@ -12,7 +12,7 @@ import type { LlmUsage, StepTiming } from "../run_state.ts";
 import type { RunTarget } from "../target.ts";
 import type { AttemptsOutcome, VerifiedFix } from "./attempts.ts";
 import { fixTitle } from "./deliver.ts";
-import { renderPrBody, type TestsOutcome, type TestsReport } from "./report.ts";
+import { type ProofReport, renderPrBody, type TestsOutcome, type TestsReport } from "./report.ts";
 
 export interface Conclusion {
   outcome: TestsOutcome;
@@ -113,6 +113,24 @@ export function verificationOf(fix: VerifiedFix): TestsReport["verification"] {
   };
 }
 
+/** Each repaired test, with whether it fails on the old source; undefined when the proof did not run. */
+export function proofOf(fix: VerifiedFix): ProofReport | undefined {
+  const d = fix.differential;
+  if (!d || d.kind === "refused") return undefined;
+  const old = new Map(d.tests.map((t) => [t.nodeId, t]));
+  return {
+    kind: d.kind,
+    oldSha: d.oldSha,
+    oldLabel: d.oldLabel,
+    reason: d.kind === "unproven" ? d.reason : undefined,
+    durationMs: d.durationMs,
+    tests: fix.verification.repaired.map((t) => {
+      const o = old.get(t.nodeId);
+      return { nodeId: t.nodeId, before: t.before, after: "passed" as const, old: o?.old, detail: o?.detail };
+    }),
+  };
+}
+
 function conclude(s: TestsSteps): Conclusion {
   const early = (s.discovery && afterDiscovery(s.discovery)) ?? afterDuplicateCheck(s.duplicateOf) ??
     (s.plan && afterPlan(s.plan));
@@ -164,6 +182,7 @@ export function buildTestsReport(s: TestsSteps): TestsReport {
     linesAdded: fix?.patch.linesAdded ?? 0,
     linesRemoved: fix?.patch.linesRemoved ?? 0,
     verification: fix ? verificationOf(fix) : undefined,
+    proof: fix ? proofOf(fix) : undefined,
     duplicateOf: s.duplicateOf,
     deliveryPlan: s.deliveryPlan,
     llm: s.usage.llm,

@@ -46,7 +46,7 @@ export function fixTitle(failures: number): string {
 export type DeliveredFix =
   & Pick<
     TestsReport,
-    "failures" | "plan" | "changedFiles" | "attempts" | "baseSha" | "before" | "verification" | "diff"
+    "failures" | "plan" | "changedFiles" | "attempts" | "baseSha" | "before" | "verification" | "proof" | "diff"
   >
   & Pick<TestsReport, "linesAdded" | "linesRemoved">;
 

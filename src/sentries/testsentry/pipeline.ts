@@ -35,6 +35,7 @@ import {
   afterPlan,
   beforeOf,
   buildTestsReport,
+  proofOf,
   type TestsSteps,
   verificationOf,
 } from "./build_report.ts";
@@ -158,7 +159,7 @@ async function fixInWorktree(
   );
   if (afterPlan(plan)) return { discovery, plan };
 
-  // patch → guard → apply → verify, up to maxAttempts, each from a clean HEAD
+  // patch → guard → apply → verify → prove, up to maxAttempts, each from a clean HEAD
   const patching = await patchUntilVerified({
     config,
     llm: options.llm,
@@ -170,6 +171,13 @@ async function fixInWorktree(
     state,
     signal: options.signal,
     verifyScope: options.strategy?.verifyScope ?? "auto",
+    // prove: the repaired tests must fail on the source before the change (prove.ts)
+    origin: {
+      repo: new Git(target.root, options.signal),
+      headSha: target.baseSha,
+      pullRequestBase: target.pullRequest?.baseSha,
+      userTree: target.root,
+    },
   });
   if (!patching.fix) return { discovery, plan, patching };
 
@@ -198,6 +206,7 @@ async function fixInWorktree(
           baseSha: target.baseSha,
           before: beforeOf(discovery),
           verification: verificationOf(fix),
+          proof: proofOf(fix),
           diff: fix.patch.diff,
           linesAdded: fix.patch.linesAdded,
           linesRemoved: fix.patch.linesRemoved,

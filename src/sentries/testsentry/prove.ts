@@ -10,9 +10,23 @@ import type { Git } from "../../git/git.ts";
 import { createOverlayWorktree, findOldSource, type OverlayFile } from "../../git/overlay.ts";
 import { moduleOf, type PytestConfig, type PytestRun, runPytest, unusableRunReason } from "../../pytest/mod.ts";
 import type { RepairedTest } from "../../pytest/repaired.ts";
-import type { FailureKind } from "../../pytest/results.ts";
+import type { FailureKind, TestFailure } from "../../pytest/results.ts";
 
-export type OldOutcome = "failed" | "passed" | "error" | "collection_error" | "skipped" | "xfailed" | "missing";
+/**
+ * `lacks_name`: the test module imports a name the old code does not have (`cannot import name 'plus' from
+ * 'calc.ops'`, a project module): the old code is there but its API differs, which fails the test there too.
+ */
+export type OldOutcome =
+  | "failed"
+  | "lacks_name"
+  | "passed"
+  | "error"
+  | "collection_error"
+  | "skipped"
+  | "xfailed"
+  | "missing";
+
+const FAILS_ON_OLD: ReadonlySet<OldOutcome | undefined> = new Set(["failed", "lacks_name"]);
 
 export interface TestProof {
   nodeId: string;
@@ -127,7 +141,8 @@ function judge(input: ProveInput, run: PytestRun, probe: string, oldLabel: strin
     };
   }
   const conftest = run.failures.find((f) => f.kind === "collection_error" && f.file.endsWith("conftest.py"));
-  const tests = input.repaired.map((t) => proofOf(t, run, input.collectedAfter));
+  const names = topLevelNames(input.sourceFiles);
+  const tests = input.repaired.map((t) => proofOf(t, run, input.collectedAfter, names));
   const passing = tests.filter((t) => t.old === "passed");
   if (passing.length > 0) {
     const lines = passing.map((t) =>
@@ -141,7 +156,7 @@ function judge(input: ProveInput, run: PytestRun, probe: string, oldLabel: strin
       tests,
     };
   }
-  if (tests.every((t) => t.old === "failed")) return { kind: "proven", tests };
+  if (tests.every((t) => FAILS_ON_OLD.has(t.old))) return { kind: "proven", tests };
   const cannotImport = conftest ?? run.failures.find((f) => f.kind === "collection_error");
   if (cannotImport) {
     return {
@@ -152,19 +167,16 @@ function judge(input: ProveInput, run: PytestRun, probe: string, oldLabel: strin
       tests,
     };
   }
-  const unshown = tests.filter((t) => t.old !== "failed").map((t) => `${t.nodeId} ${t.old ?? "did not run"}`);
+  const unshown = tests.filter((t) => !FAILS_ON_OLD.has(t.old)).map((t) => `${t.nodeId} ${t.old ?? "did not run"}`);
   return { kind: "unproven", reason: `on ${oldLabel}: ${unshown.join("; ")}`, tests };
 }
 
-function proofOf(t: RepairedTest, run: PytestRun, collectedAfter: string[]): TestProof {
+function proofOf(t: RepairedTest, run: PytestRun, collectedAfter: string[], projectNames: string[]): TestProof {
   const base = { nodeId: t.nodeId, before: t.before };
   const outcome = (id: string): { old: OldOutcome; detail?: string } => {
     const failure = run.failures.find((f) => f.nodeId === id) ??
       run.failures.find((f) => f.kind === "collection_error" && f.nodeId === moduleOf(id));
-    if (failure) {
-      const old: OldOutcome = failure.nodeId !== id ? "collection_error" : failure.kind;
-      return { old, detail: failure.message.split("\n")[0].slice(0, 200) };
-    }
+    if (failure) return collectionOrFailure(failure, failure.nodeId !== id, projectNames);
     const notRun = run.notRun?.find((n) => n.nodeId === id);
     if (notRun) return { old: notRun.outcome, detail: notRun.message };
     return { old: run.collected.includes(id) ? "passed" : "missing" };
@@ -172,14 +184,30 @@ function proofOf(t: RepairedTest, run: PytestRun, collectedAfter: string[]): Tes
   if (t.before !== "collection_error") return { ...base, ...outcome(t.nodeId) };
   // A module that did not collect before: proven when one of its tests fails on the old source, refused when all pass.
   const own = run.failures.find((f) => f.nodeId === t.nodeId);
-  if (own) return { ...base, old: "collection_error", detail: own.message.split("\n")[0].slice(0, 200) };
+  if (own) return { ...base, ...collectionOrFailure(own, true, projectNames) };
   const results = collectedAfter.filter((id) => id !== t.nodeId && moduleOf(id) === t.nodeId).map(outcome);
   const first = (o: OldOutcome) => results.find((r) => r.old === o);
   return {
     ...base,
-    ...(first("failed") ?? first("collection_error") ?? first("error") ?? first("skipped") ?? first("xfailed") ??
+    ...(first("failed") ?? first("lacks_name") ?? first("collection_error") ?? first("error") ?? first("skipped") ??
+      first("xfailed") ??
       first("missing") ?? first("passed") ?? { old: "missing" as const }),
   };
+}
+
+function collectionOrFailure(
+  failure: TestFailure,
+  moduleLevel: boolean,
+  projectNames: string[],
+): { old: OldOutcome; detail: string } {
+  const text = failure.message + "\n" + failure.traceback;
+  const detail = failure.message.split("\n")[0].slice(0, 200);
+  if (!moduleLevel && failure.kind !== "collection_error") return { old: failure.kind, detail };
+  const missing = /cannot import name '(\w+)' from '([\w.]+)'/.exec(text);
+  if (missing && projectNames.includes(missing[2].split(".")[0])) {
+    return { old: "lacks_name", detail: `the old ${missing[2]} has no ${missing[1]}` };
+  }
+  return { old: "collection_error", detail };
 }
 
 /** Next to the first repaired test, so it is imported the way the tests are (same rootdir, same conftest). */

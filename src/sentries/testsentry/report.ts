@@ -2,6 +2,8 @@
 import { renderAttemptLines, type RunSummary } from "../run_state.ts";
 export type { AttemptReport, StepTiming } from "../run_state.ts";
 import type { TestFailure } from "../../pytest/mod.ts";
+import type { FailureKind } from "../../pytest/results.ts";
+import type { OldOutcome } from "./prove.ts";
 
 export type TestsOutcome =
   | "fixed" // a verified fix was committed (or, with --dry-run, shown)
@@ -24,8 +26,36 @@ export interface TestsReport extends RunSummary {
   flaky: TestFailure[];
   verdict?: string;
   verification?: { scope: "narrow" | "full"; selection: string[]; reason: string; passed: number; failed: number };
+  /** For a fix: each repaired test failed before, passes now, and (when proven) fails on the old source. */
+  proof?: ProofReport;
   pullRequest?: { number: number; url: string };
   duplicateOf?: { number: number; url: string };
+}
+
+export interface ProofReport {
+  kind: "proven" | "unproven";
+  /** The old source the repaired tests ran over; absent when none was found. */
+  oldSha?: string;
+  /** "the code before 1a2b3c4" or "the pull request's base 1a2b3c4". */
+  oldLabel?: string;
+  /** Why it could not be shown, for kind "unproven". */
+  reason?: string;
+  durationMs: number;
+  tests: { nodeId: string; before: FailureKind; after: "passed"; old?: OldOutcome; detail?: string }[];
+}
+
+/** One sentence per repaired test: failed before, passes now, fails on the old code — or why not shown. */
+export function proofLines(p: ProofReport): string[] {
+  return p.tests.map((t) => {
+    const start = `${t.nodeId}: ${t.before === "failed" ? "failed" : "errored"} before, passes now`;
+    if (t.old === "failed" || t.old === "lacks_name") {
+      const why = t.old === "lacks_name" && t.detail ? `: ${t.detail}` : "";
+      return `${start}, fails on ${p.oldLabel} (${p.oldSha?.slice(0, 7)})${why}`;
+    }
+    if (p.kind === "unproven" && !p.oldSha) return `${start}; not proven against an earlier version: ${p.reason}`;
+    const how = t.old ? `${t.old.replace("_", " ")} on ${p.oldLabel}` : `did not run on ${p.oldLabel}`;
+    return `${start}; not proven against an earlier version: ${how}${t.detail ? ` (${t.detail})` : ""}`;
+  });
 }
 
 const OUTCOME_TITLE: Record<TestsOutcome, string> = {
@@ -72,6 +102,13 @@ export function renderHuman(r: TestsReport): string {
     const v = r.verification;
     out.push(`  after: ${v.passed} passed, ${v.failed} failed — re-tested ${v.reason}`);
   }
+  if (r.proof) {
+    const p = r.proof;
+    const head = p.kind === "proven"
+      ? `proof: every repaired test fails on ${p.oldLabel} (${secs(p.durationMs)})`
+      : `proof: not proven against an earlier version — ${p.reason}`;
+    out.push(`  ${head}`, ...proofLines(p).map((line) => `    ${line}`));
+  }
   if (r.diff && r.dryRun) out.push("", r.diff.trimEnd(), "");
   if (r.branch) out.push(`  branch: ${r.branch}${r.commit ? ` (${r.commit.slice(0, 7)})` : ""}`);
   if (r.pullRequest) out.push(`  pull request: ${r.pullRequest.url}`);
@@ -91,8 +128,28 @@ export function renderHuman(r: TestsReport): string {
 /** What the pull request body says: the failures, the plan, the test results and the change. */
 export type PrBodyFacts = Pick<
   TestsReport,
-  "failures" | "plan" | "changedFiles" | "baseSha" | "before" | "verification" | "diff" | "linesAdded" | "linesRemoved"
+  | "failures"
+  | "plan"
+  | "changedFiles"
+  | "baseSha"
+  | "before"
+  | "verification"
+  | "proof"
+  | "diff"
+  | "linesAdded"
+  | "linesRemoved"
 >;
+
+function proofSection(p: ProofReport | undefined): string[] {
+  if (!p) return [];
+  const intro = p.kind === "proven"
+    ? `Each repaired test was run again over the source as it was before the change (${p.oldLabel}, ` +
+      `\`${p.oldSha?.slice(0, 12)}\`) with the patched tests: it fails there, so it still tells the old ` +
+      `behaviour from the new.`
+    : `**Not proven against an earlier version**: ${p.reason}. Only the static guards vouch that the tests ` +
+      `still test something; review the assertions.`;
+  return [`### Proof`, ``, intro, ``, ...proofLines(p).map((line) => `- ${line.replace(/^(\S+):/, "\`$1\`:")}`), ``];
+}
 
 export function renderPrBody(r: PrBodyFacts): string {
   const failing = r.failures.map((f) => `- \`${f.nodeId}\` — ${f.message.split("\n")[0].slice(0, 200)}`).join("\n");
@@ -119,6 +176,7 @@ export function renderPrBody(r: PrBodyFacts): string {
       }) | ${v.passed} | ${v.failed} | 0 |`
       : "",
     ``,
+    ...proofSection(r.proof),
     `Changed: ${r.changedFiles.map((f) => `\`${f}\``).join(", ")} (+${r.linesAdded} −${r.linesRemoved}). ` +
     `Only files under the tests allowlist can change; tests were not removed, skipped or weakened.`,
     ``,

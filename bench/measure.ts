@@ -105,6 +105,8 @@ export async function runPipeline(
   dir: string,
   llmBase: string,
   pytestArgs: string[] = [],
+  /** `--junit-xml`: the CI's own report, so the run does not run the suite itself. */
+  junitXml?: string,
 ): Promise<RunMetrics> {
   const config = {
     ...await loadConfig({ repoPath: dir, env: benchEnv(llmBase) }),
@@ -118,6 +120,7 @@ export async function runPipeline(
       config,
       dryRun: false,
       llm,
+      junitXml,
       strategy: {
         verifyScope: mode === "naive" ? "full" : "auto",
         buildContext: async (...args) => {

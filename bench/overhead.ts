@@ -26,6 +26,11 @@ export interface OverheadEnvironment {
   ratio: number;
   cliRatio?: number;
   naiveRatio?: number;
+  /**
+   * `sentries tests --junit-xml` with the report of the CI's own `pytest -q --junitxml` run (that run is the
+   * CI's, not counted): its runs, the median run's split, and median(wall − model) ÷ median(bare).
+   */
+  junit?: { ms: number[]; nonModelMs: number[]; sentries: RunMetrics; ratio: number };
 }
 
 export interface OverheadResult {
@@ -43,10 +48,10 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
 }
 
-async function barePytest(dir: string, args: string[]): Promise<number> {
+async function barePytest(dir: string, args: string[], junitXml?: string): Promise<number> {
   const started = performance.now();
   const out = await new Deno.Command("python3", {
-    args: ["-m", "pytest", "-q", "-p", "no:cacheprovider", ...args],
+    args: ["-m", "pytest", "-q", "-p", "no:cacheprovider", ...(junitXml ? [`--junitxml=${junitXml}`] : []), ...args],
     cwd: dir,
     env: { PYTHONDONTWRITEBYTECODE: "1" },
     stdout: "null",
@@ -124,6 +129,7 @@ export async function measureOverhead(options: { repeats: number; withNaive: boo
         sentries,
         ratio: round2(mid / median(bareMs)),
       };
+      env.junit = await measureWithReport(scenario, repo.dir, args, options.repeats, median(bareMs));
       if (options.withCli) {
         env.cliMs = await withModel(scenario, (url) => cliRun(repo.dir, url, args));
         env.cliRatio = round2(env.cliMs / median(bareMs));
@@ -141,6 +147,38 @@ export async function measureOverhead(options: { repeats: number; withNaive: boo
     .reduce((n, [, text]) => n + (text.match(/^def test_/gm)?.length ?? 0), 0);
   const modules = Object.keys(scenario.files).filter((p) => /^big\/.*mod_\d+\.py$/.test(p)).length;
   return { title: scenario.title, tests, modules, environments } satisfies OverheadResult;
+}
+
+async function measureWithReport(
+  scenario: Scenario,
+  dir: string,
+  args: string[],
+  repeats: number,
+  bareMedianMs: number,
+): Promise<NonNullable<OverheadEnvironment["junit"]>> {
+  const reportDir = await Deno.makeTempDir({ prefix: "sentries-bench-junit-" });
+  const report = `${reportDir}/junit.xml`;
+  try {
+    await barePytest(dir, args, report); // the CI's own test step
+    const runs: RunMetrics[] = [];
+    for (let i = 0; i < repeats; i++) {
+      const run = await withModel(scenario, (url) => runPipeline(scenario, "smart", dir, url, args, report));
+      if (run.outcome !== "fixed") {
+        throw new Error(`large repo --junit-xml: expected a fix, got ${run.outcome}: ${run.message}`);
+      }
+      runs.push(run);
+    }
+    const nonModelMs = runs.map((r) => r.wallMs - r.modelMs);
+    const mid = median(nonModelMs);
+    return {
+      ms: runs.map((r) => r.wallMs),
+      nonModelMs,
+      sentries: runs.find((r) => r.wallMs - r.modelMs === mid) ?? runs[0],
+      ratio: round2(mid / bareMedianMs),
+    };
+  } finally {
+    await Deno.remove(reportDir, { recursive: true });
+  }
 }
 
 function round2(n: number): number {

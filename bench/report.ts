@@ -138,6 +138,22 @@ export function overheadTable(o: OverheadResult): string {
   ].join("\n");
 }
 
+/** `sentries tests --junit-xml`: what Sentries adds to a CI whose own pytest step already ran. */
+export function junitTable(o: OverheadResult): string {
+  const rows = o.environments.filter((e) => e.junit).map((e) => {
+    const bare = [...e.bareMs].sort((a, b) => a - b)[Math.floor(e.bareMs.length / 2)];
+    const j = e.junit!;
+    const split = j.sentries;
+    return `| ${e.name} | ${s(bare)} | ${s(split.wallMs)} (pytest ${s(split.pytestMs)}, model ${s(split.modelMs)}, ` +
+      `tool ${s(split.overheadMs)}) | ${s(split.wallMs - split.modelMs)} | **${j.ratio.toFixed(2)}** |`;
+  });
+  return [
+    "| Python environment | bare `pytest -q` s (median) | `sentries tests --junit-xml` s (median) | all but the model s | ratio (goal ≤ 0.3) |",
+    "|---|--:|--:|--:|--:|",
+    ...rows,
+  ].join("\n");
+}
+
 /** Requests answered wrongly, and why: the evidence the prompt lacked. */
 export function missedEvidence(results: ScenarioResult[]): string[] {
   const out: string[] = [];
@@ -218,6 +234,18 @@ export function renderMarkdown(results: BenchResults): string {
         "to minutes per call, which no pytest strategy changes.",
       "",
     );
+    if (o.environments.some((e) => e.junit)) {
+      lines.push(
+        "### With the CI's own JUnit report (`--junit-xml`)",
+        "",
+        "The CI's test step has already run the suite (`pytest -q --junitxml=…`, not counted). Sentries reads " +
+          "its failures from the report, re-runs only those, and re-tests the changed test file: the ratio is " +
+          "everything but the model against one bare `pytest -q` run.",
+        "",
+        junitTable(o),
+        "",
+      );
+    }
   }
   lines.push("Reproduce: `deno task bench` (JSON with every request's size: `bench/results/results.json`).", "");
   return lines.join("\n");

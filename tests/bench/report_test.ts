@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { ScenarioResult } from "../../bench/measure.ts";
 import { splitTime } from "../../bench/measure.ts";
 import { median } from "../../bench/overhead.ts";
-import { missedEvidence, relative, renderMarkdown, summaryLine, totalsOf } from "../../bench/report.ts";
+import { junitTable, missedEvidence, relative, renderMarkdown, summaryLine, totalsOf } from "../../bench/report.ts";
 import { chartPng, drawChart } from "../../bench/chart.ts";
 
 function result(id: string, over: Partial<ScenarioResult> = {}): ScenarioResult {
@@ -98,4 +98,26 @@ Deno.test("the chart has one bar group per scenario and encodes as a PNG", async
   assert.ok(raster.width >= 640);
   const png = await chartPng(smart, []);
   assert.deepEqual([...png.subarray(1, 4)], [80, 78, 71]); // "PNG"
+});
+
+Deno.test("the --junit-xml overhead table: all but the model against one bare pytest run", () => {
+  const run = result("large", { wallMs: 1500, pytestMs: 400, modelMs: 500, overheadMs: 600 });
+  const table = junitTable({
+    title: "large",
+    tests: 1501,
+    modules: 150,
+    environments: [{
+      name: "as installed",
+      pytestArgs: [],
+      bareMs: [3000, 2000, 4000],
+      sentriesMs: [5000],
+      sentries: run,
+      ratio: 1.67,
+      junit: { ms: [1500], nonModelMs: [1000], sentries: run, ratio: 0.33 },
+    }],
+  });
+  assert.match(
+    table,
+    /\| as installed \| 3\.00 \| 1\.50 \(pytest 0\.40, model 0\.50, tool 0\.60\) \| 1\.00 \| \*\*0\.33\*\* \|/,
+  );
 });

@@ -1,5 +1,6 @@
 /** Builds the LLM client and (when configured) the GitHub adapter a sentry run needs, and runs a sentry. */
 import type { Config } from "../config/load.ts";
+import { type GitHubReader, readOnly } from "../delivery/github_reader.ts";
 import { createGitHub, type GitHub } from "../github/mod.ts";
 import { llmClientFor } from "../llm/for_config.ts";
 import { withInterruptSignal } from "../interrupt.ts";
@@ -20,12 +21,20 @@ export function githubFor(config: Config): GitHub | undefined {
   return createGitHub({ token: config.githubToken, repository: config.githubRepository, apiUrl: config.githubApiUrl });
 }
 
+function githubDeps(config: Config, dryRun: boolean): Pick<SentryDeps, "github" | "githubReader"> {
+  const github = githubFor(config);
+  if (!github) return {};
+  return dryRun ? { githubReader: readOnly(github) } : { github };
+}
+
 export interface SentryDeps {
   config: Config;
   dryRun: boolean;
   llm: LlmClient;
-  /** Never with --dry-run: a dry run talks to no GitHub. */
+  /** Never with --dry-run: a dry run changes nothing on GitHub. */
   github?: GitHub;
+  /** With --dry-run and a token: GitHub read-only, so the run can say how it would deliver. */
+  githubReader?: GitHubReader;
   signal: AbortSignal;
 }
 
@@ -38,7 +47,7 @@ export async function runSentryCommand<R extends { exitCode: number }>(
 ): Promise<void> {
   const dryRun = options.dryRun === true;
   const report = await withInterruptSignal((signal) =>
-    run({ config, dryRun, llm: llmClientFor(config), github: dryRun ? undefined : githubFor(config), signal })
+    run({ config, dryRun, llm: llmClientFor(config), ...githubDeps(config, dryRun), signal })
   );
   writeOut(options.json ? JSON.stringify(report, null, 2) + "\n" : render(report));
   exitState.code = report.exitCode;

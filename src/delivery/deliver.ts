@@ -1,13 +1,12 @@
 /**
- * Deliver a verified fix: commit it on a new bot branch (with the metadata
- * file and trailers), and — with a GitHub token — push it and open a labelled
- * pull request with a metadata comment. Without a token the branch stays
- * local and the PR text is returned for the report.
+ * Delivery's building blocks: the labels, the hidden markers, the metadata
+ * comment, and the commit on a new bot branch (with the metadata file and
+ * trailers). What is done with them is planned in plan.ts and carried out in
+ * execute.ts.
  */
 import type { Git, Identity } from "../git/git.ts";
 import type { GitHub, LabelSpec } from "../github/mod.ts";
 import { renderMetadataMarker, truncateBody } from "../github/mod.ts";
-import { log } from "../log.ts";
 import { commitTrailers, METADATA_FILE, type SentriesMetadata } from "./metadata.ts";
 
 export const LABEL_SPECS: Record<string, LabelSpec> = {
@@ -68,19 +67,6 @@ export async function commitOnBotBranch(req: CommitRequest): Promise<{ commit: s
   return { commit: await req.worktree.commit(message, req.identity), branch };
 }
 
-export interface PullRequestRequest {
-  github: GitHub;
-  worktree: Git;
-  branch: string;
-  base: string;
-  title: string;
-  body: string;
-  labels: string[];
-  metadata: SentriesMetadata;
-  /** Label the pull request the run was made for. */
-  sourcePr?: { number: number; label: string };
-}
-
 export interface OpenedPullRequest {
   number: number;
   url: string;
@@ -96,34 +82,6 @@ export async function findOpenDuplicate(
 
 export function prBodyWithMarkers(body: string, metadata: SentriesMetadata): string {
   return truncateBody(`${body.trimEnd()}\n\n${dedupeMarker(metadata.key)}\n${renderMetadataMarker(metadata)}\n`);
-}
-
-/** Pushes the branch to origin and opens the PR with labels and a metadata comment. */
-export async function pushAndOpenPullRequest(req: PullRequestRequest): Promise<OpenedPullRequest> {
-  log.info(`pushing ${req.branch} to origin…`);
-  await req.worktree.run(["push", "--quiet", "origin", `refs/heads/${req.branch}:refs/heads/${req.branch}`], {
-    timeoutMs: 300_000,
-  });
-  await req.github.ensureLabels(req.labels.map(labelSpec));
-  // Two runs can race: look once more right before creating.
-  const duplicate = await findOpenDuplicate(req.github, req.metadata.key);
-  if (duplicate) {
-    log.warn(`an open Sentries PR for the same problem appeared meanwhile: #${duplicate.number}`);
-    return duplicate;
-  }
-  const pr = await req.github.createPullRequest({
-    title: req.title,
-    body: prBodyWithMarkers(req.body, req.metadata),
-    head: req.branch,
-    base: req.base,
-  });
-  await req.github.addLabels(pr.number, req.labels);
-  await req.github.comment(pr.number, metadataComment(req.metadata));
-  if (req.sourcePr) {
-    await req.github.ensureLabels([labelSpec(req.sourcePr.label)]);
-    await req.github.addLabels(req.sourcePr.number, [req.sourcePr.label]);
-  }
-  return { number: pr.number, url: pr.url };
 }
 
 export function metadataComment(meta: SentriesMetadata): string {

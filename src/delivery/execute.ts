@@ -8,14 +8,7 @@ import { SentriesError } from "../errors.ts";
 import type { Git, Identity } from "../git/git.ts";
 import type { GitHub } from "../github/mod.ts";
 import { log } from "../log.ts";
-import {
-  commitOnBotBranch,
-  findOpenDuplicate,
-  labelSpec,
-  metadataComment,
-  type OpenedPullRequest,
-  prBodyWithMarkers,
-} from "./deliver.ts";
+import { commitOnBotBranch, findOpenDuplicate, labelSpec, metadataComment, prBodyWithMarkers } from "./deliver.ts";
 import type { SentriesMetadata } from "./metadata.ts";
 import type { DeliveryPlan, DeliveryStep, KnownPullRequest } from "./plan.ts";
 

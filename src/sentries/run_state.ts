@@ -128,15 +128,3 @@ function serverTotals(calls: LlmCallRecord[]): Pick<LlmUsage, "cachedPromptToken
   if (generationMs !== undefined) out.generationMs = generationMs;
   return out;
 }
-
-/** Sets a report's outcome, exit code and message in one place. */
-export function finish<R extends { outcome: string; exitCode: number; message: string }>(
-  report: R,
-  outcome: R["outcome"],
-  exitCode: number,
-  message: string,
-): void {
-  report.outcome = outcome;
-  report.exitCode = exitCode;
-  report.message = message;
-}

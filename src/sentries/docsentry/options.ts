@@ -1,4 +1,4 @@
-/** What a `sentries docs` run is given, and the labels its pull requests carry. */
+/** What a `sentries docs` run is given. Its pull requests' labels are in delivery/plan.ts. */
 import type { Config } from "../../config/load.ts";
 import type { GitHubReader } from "../../delivery/github_reader.ts";
 import type { GitHub } from "../../github/mod.ts";
@@ -17,5 +17,3 @@ export interface DocSentryOptions {
   signal?: AbortSignal;
   now?: () => Date;
 }
-
-export const DOCS_LABELS = ["ai-generated", "sentries", "sentry-docsentry", "docs-sentry:done"];

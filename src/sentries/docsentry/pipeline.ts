@@ -1,19 +1,24 @@
 /**
  * `sentries docs`, as the story it tells:
  * which change → what changed → which docs → plan → patch → guard → check → deliver → report.
+ * Every step returns its result; buildDocsReport makes the report from them (no step writes into it).
  */
 import { SentriesError } from "../../errors.ts";
 import { Git } from "../../git/git.ts";
 import { createWorktree } from "../../git/worktree.ts";
 import { type PullRequestEvent, readPullRequestEvent } from "../../github/mod.ts";
 import { resolvePolicy } from "../../patch/mod.ts";
+import { labelSpec } from "../../delivery/deliver.ts";
+import { planDelivery } from "../../delivery/plan.ts";
 import { writeJobSummary } from "../../delivery/summary.ts";
 import { askModel } from "../ask.ts";
 import { parsePlannerAnswer } from "../prompts_common.ts";
-import { finish, llmUsage, RunState } from "../run_state.ts";
+import { botIdentity } from "../run_metadata.ts";
+import { llmUsage, RunState } from "../run_state.ts";
 import { patchDocs } from "./attempts.ts";
 import { type ChangeRange, resolveChange } from "./change.ts";
-import { deliverDocs } from "./deliver.ts";
+import { afterDocsPlan, buildDocsReport, type DocsConclusion, type DocsSteps } from "./build_report.ts";
+import { deliverDocs, docsDeliveryFacts, docsPrBody, docsTitle } from "./deliver.ts";
 import { readCodeChange, readDocsAt, renderChange } from "./material.ts";
 import { docsPlannerMessages } from "./prompts.ts";
 import { type DocsReport, renderDocsJobSummary } from "./report.ts";
@@ -48,47 +53,55 @@ export async function runDocSentry(options: DocSentryOptions): Promise<DocsRepor
       pullRequest,
       currentBranch: await repo.currentBranch(),
     }));
-  const report = emptyReport(options, range.baseSha, range.headSha, range.headRef, pullRequest?.number);
-  const done = async () => {
-    report.llm = llmUsage(options.llm);
-    report.timings = state.timings;
-    report.totalMs = state.totalMs();
-    await writeJobSummary(renderDocsJobSummary(report));
-    return report;
-  };
+  const steps = await documentChange(options, state, repo, range, pullRequest);
+  const report = buildDocsReport({
+    ...steps,
+    dryRun: options.dryRun,
+    range,
+    usage: { llm: llmUsage(options.llm), timings: state.timings, totalMs: state.totalMs() },
+  });
+  await writeJobSummary(renderDocsJobSummary(report));
+  return report;
+}
 
+type StepResults = Omit<DocsSteps, "dryRun" | "range" | "usage">;
+
+const stop = (outcome: DocsConclusion["outcome"], message: string): { stopped: DocsConclusion } => ({
+  stopped: { outcome, exitCode: 0, message },
+});
+
+async function documentChange(
+  options: DocSentryOptions,
+  state: RunState,
+  repo: Git,
+  range: ChangeRange,
+  pullRequest: PullRequestEvent | undefined,
+): Promise<StepResults> {
+  const { config, signal } = options;
   const skip = pullRequest ? isBotPullRequest(pullRequest) : undefined;
-  if (skip) return finish(report, "skipped", 0, `Skipped pull request #${pullRequest?.number}: ${skip}.`), done();
+  if (skip) return stop("skipped", `Skipped pull request #${pullRequest?.number}: ${skip}.`);
 
   const policy = resolvePolicy("docs", config.guards.docs);
   const code = await state.step("diff", "reading the code change", () => readCodeChange(repo, range, policy.allow));
-  report.changedCodeFiles = code.codePaths;
-  report.surface = code.surface;
-  if (code.paths.length === 0) return finish(report, "skipped", 0, emptyChangeMessage(range, options)), done();
+  if (code.paths.length === 0) return { code, ...stop("skipped", emptyChangeMessage(range, options)) };
   if (code.codePaths.length === 0) {
-    return finish(
-      report,
-      "skipped",
-      0,
-      "The change touches only docs, lock, generated or vendored files: nothing to do.",
-    ),
-      done();
+    return {
+      code,
+      ...stop("skipped", "The change touches only docs, lock, generated or vendored files: nothing to do."),
+    };
   }
 
   const docs = await readDocsAt(repo, range.headSha, policy.allow);
   if (docs.length === 0) {
-    return finish(
-      report,
-      "no_docs",
-      0,
-      `No documentation files (${policy.allow.join(", ")}) exist: nothing to update.`,
-    ),
-      done();
+    return {
+      code,
+      ...stop("no_docs", `No documentation files (${policy.allow.join(", ")}) exist: nothing to update.`),
+    };
   }
   const budget = config.contextTokens;
   const change = renderChange(code, Math.floor(budget * 0.35));
   const selection = selectDocSections(docs, mentionedNames(code.surface), Math.floor(budget * 0.3));
-  report.docsConsidered = selection.ranked;
+  const docsConsidered = selection.ranked;
   const sectionsText = renderSections(selection.sections);
 
   const planReply = await state.step(
@@ -102,20 +115,9 @@ export async function runDocSentry(options: DocSentryOptions): Promise<DocsRepor
       }),
   );
   const plan = parsePlannerAnswer(planReply.content, "UPDATE");
-  report.reason = plan.reason;
-  report.plan = plan.plan;
-  if (plan.verdict !== "update") {
-    if (options.github && pullRequest && !options.dryRun) {
-      await options.github.ensureLabels([{ name: "docs-sentry:noop" }]);
-      await options.github.addLabels(pullRequest.number, ["docs-sentry:noop"]);
-    }
-    return finish(
-      report,
-      "no_changes",
-      0,
-      `No docs change needed: ${plan.reason || "the planner answered NO_CHANGES"}.`,
-    ),
-      done();
+  if (afterDocsPlan(plan)) {
+    await labelNoopPullRequest(options, pullRequest);
+    return { code, docsConsidered, plan };
   }
 
   const worktree = await state.step(
@@ -124,33 +126,75 @@ export async function runDocSentry(options: DocSentryOptions): Promise<DocsRepor
     () => createWorktree(repo, range.headSha, signal),
   );
   try {
-    const patched = await patchDocs(options, state, worktree, {
+    const patching = await patchDocs(options, state, worktree, {
       plan: plan.plan,
       changeText: change.text,
       sectionsText,
       docs: selection.ranked.filter((d) => d.mentions > 0).map((d) => d.path),
       removed: removedNames(code.surface),
     });
-    report.attempts = patched.attempts;
-    const fix = patched.fix;
-    if (!fix) return finish(report, "not_updated", 1, patched.reason), done();
-    report.diff = fix.diff;
-    report.changedFiles = fix.changes.map((c) => c.path);
-    report.linesAdded = fix.linesAdded;
-    report.linesRemoved = fix.linesRemoved;
-    if (options.dryRun) {
-      finish(report, "updated", 0, "Found a checked docs-only update (dry run: no branch, commit or PR created).");
-      return done();
-    }
-    await state.step(
+    const fix = patching.fix;
+    if (!fix) return { code, docsConsidered, plan, patching };
+
+    // deliver: the facts read (GitHub read-only), the plan made (pure), then carried out
+    const now = options.now?.() ?? new Date();
+    const repository = config.githubRepository ?? "local";
+    const facts = await docsDeliveryFacts({
+      github: options.github ?? options.githubReader,
+      repository,
+      range,
+      worktree,
+      bot: botIdentity(config),
+      fix,
+      now,
+    });
+    const deliveryPlan = planDelivery(facts);
+    if (options.dryRun) return { code, docsConsidered, plan, patching, deliveryPlan };
+    const body = docsPrBody(
+      {
+        sourcePr: range.pullRequest?.number,
+        baseSha: range.baseSha,
+        headSha: range.headSha,
+        surface: code.surface,
+        plan: plan.plan,
+        changedFiles: fix.changes.map((c) => c.path),
+        linesAdded: fix.linesAdded,
+        linesRemoved: fix.linesRemoved,
+        diff: fix.diff,
+      },
+      repository,
+      range,
+    );
+    const delivered = await state.step(
       "deliver",
       "committing on a new branch",
-      () => deliverDocs({ options, state, worktree, range, report, fix }),
+      () =>
+        deliverDocs({
+          options,
+          state,
+          worktree,
+          range,
+          fix,
+          facts,
+          plan: deliveryPlan,
+          body,
+          planText: plan.plan,
+          attempts: patching.attempts.length,
+          now,
+        }),
     );
+    const prPreview = { title: docsTitle(range), body };
+    return { code, docsConsidered, plan, patching, deliveryPlan, delivered, prPreview };
   } finally {
     await worktree.remove();
   }
-  return done();
+}
+
+/** A pull request the planner found nothing to document for: say so with `docs-sentry:noop`. */
+async function labelNoopPullRequest(options: DocSentryOptions, pullRequest: PullRequestEvent | undefined) {
+  if (!options.github || !pullRequest || options.dryRun) return;
+  await options.github.ensureLabels([labelSpec("docs-sentry:noop")]);
+  await options.github.addLabels(pullRequest.number, ["docs-sentry:noop"]);
 }
 
 /** On the default branch itself the default range is empty: say how to name one. */
@@ -160,34 +204,4 @@ function emptyChangeMessage(range: ChangeRange, options: DocSentryOptions): stri
   }
   return `HEAD adds no commits to ${range.baseRef} (it is ${range.baseRef}, or already merged into it), so there is ` +
     "no change to document; pass --base REF (e.g. --base HEAD~1) to document recent commits.";
-}
-
-function emptyReport(
-  options: DocSentryOptions,
-  baseSha: string,
-  headSha: string,
-  headRef: string | undefined,
-  sourcePr: number | undefined,
-): DocsReport {
-  return {
-    outcome: "not_updated",
-    exitCode: 1,
-    dryRun: options.dryRun,
-    baseSha,
-    headSha,
-    headRef,
-    sourcePr,
-    changedCodeFiles: [],
-    surface: [],
-    docsConsidered: [],
-    attempts: [],
-    changedFiles: [],
-    linesAdded: 0,
-    linesRemoved: 0,
-    closedPullRequests: [],
-    message: "",
-    llm: { calls: 0, promptTokens: 0, completionTokens: 0, estimatedPromptTokens: 0, ms: 0 },
-    timings: [],
-    totalMs: 0,
-  };
 }

@@ -1,4 +1,5 @@
 /** What a `sentries docs` run did, for people, machines, PRs and job summaries. */
+import { describeDeliveryPlan } from "../../delivery/plan.ts";
 import { renderAttemptLines, type RunSummary } from "../run_state.ts";
 import type { SurfaceChange } from "./surface.ts";
 
@@ -45,6 +46,7 @@ export function renderDocsHuman(r: DocsReport): string {
   if (r.reason) out.push(`  planner: ${r.reason}`);
   out.push(...renderAttemptLines(r));
   if (r.diff && (r.dryRun || r.prPreview)) out.push("", r.diff.trimEnd(), "");
+  if (r.dryRun && r.deliveryPlan) out.push(...describeDeliveryPlan(r.deliveryPlan).map((l) => `  delivery: ${l}`));
   if (r.branch) out.push(`  branch: ${r.branch}${r.commit ? ` (${r.commit.slice(0, 7)})` : ""}`);
   if (r.pullRequest) out.push(`  pull request (${r.pullRequest.action}): ${r.pullRequest.url}`);
   if (r.closedPullRequests.length) {
@@ -59,7 +61,13 @@ export function renderDocsHuman(r: DocsReport): string {
   return out.join("\n") + "\n";
 }
 
-export function renderDocsPrBody(r: DocsReport): string {
+/** What the docs pull request body says. */
+export type DocsPrBodyFacts = Pick<
+  DocsReport,
+  "sourcePr" | "baseSha" | "headSha" | "surface" | "plan" | "changedFiles" | "linesAdded" | "linesRemoved" | "diff"
+>;
+
+export function renderDocsPrBody(r: DocsPrBodyFacts): string {
   const surface = r.surface.map((s) =>
     `- ${s.kind.replace("_", " ")}: ${s.detail ?? [s.old, s.new].filter(Boolean).map((n) => `\`${n}\``).join(" → ")}`
   ).join("\n");

@@ -1,4 +1,4 @@
-/** What a `sentries tests` run is given, and the labels its pull requests carry. */
+/** What a `sentries tests` run is given. Its pull requests' labels are in delivery/plan.ts. */
 import type { Config } from "../../config/load.ts";
 import type { buildTestContext } from "../../context/mod.ts";
 import type { GitHubReader } from "../../delivery/github_reader.ts";
@@ -26,5 +26,3 @@ export interface TestSentryOptions {
     verifyScope?: "auto" | "full";
   };
 }
-
-export const TESTS_LABELS = ["ai-generated", "sentries", "sentry-testsentry", "tests-sentry:done"];

@@ -219,3 +219,32 @@ Deno.test("run for a fork's pull request: nothing is pushed and no PR is opened 
     await s.close();
   }
 });
+
+Deno.test("--dry-run with a token: plans the delivery against GitHub read-only, and changes nothing", async () => {
+  const s = await setup();
+  try {
+    const r = await runCli(["tests", "--dry-run", "--json"], { cwd: s.repo.dir, env: s.env });
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.outcome, "fixed");
+    assert.equal(report.deliveryPlan.kind, "pull_request");
+    assert.deepEqual(report.deliveryPlan.steps.map((step: { do: string }) => step.do), ["commit", "push", "open_pr"]);
+    assert.equal(report.branch, undefined);
+    // Only reads reached GitHub; nothing was pushed.
+    assert.deepEqual(s.github.requests.filter((q) => q.method !== "GET"), []);
+    assert.ok(s.github.requests.length > 0, "the plan was made against GitHub");
+    assert.deepEqual(await remoteBranches(s.origin), ["main"]);
+
+    const human = await runCli(["tests", "--dry-run"], { cwd: s.repo.dir, env: s.env });
+    assert.match(human.stdout, /delivery: would open a pull request against main/);
+
+    // With an open Sentries PR for the same failures, the plan says so (and the real run would stop there).
+    const real = await runCli(["tests", "--json"], { cwd: s.repo.dir, env: s.env });
+    assert.equal(real.code, 0, real.stderr);
+    const opened = JSON.parse(real.stdout).pullRequest.number;
+    const again = await runCli(["tests", "--dry-run"], { cwd: s.repo.dir, env: s.env });
+    assert.match(again.stdout, new RegExp(`an open Sentries pull request #${opened} already proposes this fix`));
+  } finally {
+    await s.close();
+  }
+});

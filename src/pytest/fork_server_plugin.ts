@@ -46,10 +46,19 @@ def _restore_environment(cwd, start_cwd, plugin_dir):
         os.environ["PYTHONPATH"] = original
     else:
         os.environ.pop("PYTHONPATH", None)
+    os.environ["PWD"] = cwd
     sys.path[:] = [p for p in sys.path if p != plugin_dir]
+    # Python made relative PYTHONPATH entries absolute against the server's own (empty) folder at
+    # start-up: point them where a pytest started in the requested folder has them.
+    moved = {}
+    for entry in original.split(os.pathsep):
+        if entry and not os.path.isabs(entry):
+            moved[os.path.abspath(os.path.join(start_cwd, entry))] = os.path.abspath(os.path.join(cwd, entry))
+    sys.path[:] = [moved.get(p, p) for p in sys.path]
     # \`python -m pytest\` puts its starting folder first on sys.path: that is the requested folder now.
     if sys.path and sys.path[0] == start_cwd:
         sys.path[0] = cwd
+    sys.path_importer_cache.clear()
 
 
 def _child_main(request, start_cwd, plugin_dir):

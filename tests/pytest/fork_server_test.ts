@@ -95,3 +95,41 @@ Deno.test("runPytest uses the server for the same command and reports like a nor
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// issue 15.1: with a relative PYTHONPATH (src layout, package not installed), a conftest.py that reads a
+// relative file and `pythonpath` in pyproject.toml, a forked re-run must see what a normal start sees.
+for (const variant of ["PYTHONPATH=src", 'PYTHONPATH=src and pythonpath = ["src"]']) {
+  Deno.test(`forked runs match normal runs with a relative ${variant}`, async () => {
+    const dir = await tempRepo({
+      "pyproject.toml": variant.includes("pythonpath =")
+        ? '[tool.pytest.ini_options]\npythonpath = ["src"]\n'
+        : "[tool.pytest.ini_options]\n",
+      "src/shop/__init__.py": "def price():\n    return 3\n",
+      "data/expected.txt": "3\n",
+      "tests/conftest.py": "import pytest\n\n\n@pytest.fixture\ndef expected():\n" +
+        "    with open('data/expected.txt') as f:\n        return int(f.read())\n",
+      "tests/test_shop.py":
+        "import os, shop\n\n\ndef test_price(expected):\n    assert shop.price() == expected\n\n\n" +
+        "def test_fails():\n    assert shop.price() == 4\n\n\n" +
+        "def test_imported_from_here():\n    assert shop.__file__.startswith(os.getcwd())\n",
+    });
+    const env = { ...PYTEST_ENV, PYTHONPATH: "src" };
+    const server = await PytestForkServer.start(["python3", "-m", "pytest"], { env });
+    assert.ok(server, "the fork server started");
+    try {
+      for (const select of [["tests"], ["tests/test_shop.py::test_price", "tests/test_shop.py::test_fails"]]) {
+        const args = [...QUIET, "-rA", `--rootdir=${dir}`, ...select];
+        const normal = await runProgram("python3", ["-m", "pytest", ...args], { cwd: dir, env });
+        const forked = await server.run(args, { cwd: dir, timeoutMs: 60_000 });
+        const outcomes = (s: string) =>
+          s.split("\n").filter((l) => /^(PASSED|FAILED|ERROR) /.test(l)).map((l) => l.replace(/ - .*/, "")).sort();
+        assert.deepEqual(outcomes(forked.stdout), outcomes(normal.stdout), `${forked.stdout}\n---\n${normal.stdout}`);
+        assert.equal(forked.code, normal.code);
+        assert.equal(outcomes(normal.stdout).filter((l) => l.startsWith("PASSED")).length, select.length === 1 ? 2 : 1);
+      }
+    } finally {
+      await server.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}

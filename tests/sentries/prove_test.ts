@@ -10,6 +10,7 @@ import { createWorktree } from "../../src/git/worktree.ts";
 import { discoverFailures, type PytestConfig } from "../../src/pytest/mod.ts";
 import { type DifferentialProof, proveFix, topLevelNames } from "../../src/sentries/testsentry/prove.ts";
 import { type Verification, verifyFix } from "../../src/sentries/testsentry/verify.ts";
+import { proofLines } from "../../src/sentries/testsentry/report.ts";
 import { createPyRepo, type PyRepo, type PyRepoCommit } from "../support/pyrepo.ts";
 
 const PYTEST: PytestConfig = { command: ["python3", "-m", "pytest"], timeoutMs: 60_000 };
@@ -327,4 +328,30 @@ Deno.test("topLevelNames: packages and modules, src layouts included", () => {
     "shop",
     "util",
   ]);
+});
+
+Deno.test("proofLines: each repaired test says failed before, passes now, and fails on the old code — or why not", () => {
+  const lines = proofLines({
+    kind: "unproven",
+    oldSha: "abcdef1234567",
+    oldLabel: "the code before 1a2b3c4",
+    reason: "on the code before 1a2b3c4: tests/test_x.py::test_y error",
+    durationMs: 120,
+    tests: [
+      { nodeId: "tests/test_x.py::test_y", before: "failed", after: "passed", old: "error", detail: "no fixture 'db'" },
+      { nodeId: "tests/test_x.py::test_z", before: "error", after: "passed", old: "failed" },
+    ],
+  });
+  assert.deepEqual(lines, [
+    "tests/test_x.py::test_y: failed before, passes now; not proven against an earlier version: error on the code " +
+    "before 1a2b3c4 (no fixture 'db')",
+    "tests/test_x.py::test_z: errored before, passes now, fails on the code before 1a2b3c4 (at abcdef1)",
+  ]);
+  const none = proofLines({
+    kind: "unproven",
+    reason: "shop/pricing.py first appeared in 1a2b3c4: there is no earlier version",
+    durationMs: 3,
+    tests: [{ nodeId: "tests/test_x.py::test_y", before: "failed", after: "passed" }],
+  });
+  assert.match(none[0], /not proven against an earlier version: shop\/pricing\.py first appeared/);
 });

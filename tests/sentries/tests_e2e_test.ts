@@ -323,6 +323,49 @@ Deno.test("a fix that needs the retry feedback: the still-failing assertion goes
   }
 });
 
+Deno.test("a patch whose test also passes on the old code is refused; the proof's feedback leads to a proven fix", async () => {
+  // Only describe's format changed (no rename), so the repaired test runs on the old code too.
+  const repo = await createPyRepo({
+    files: CALC_V1,
+    commits: [{
+      message: "New describe format",
+      files: { "calc/ops.py": CALC_V1["calc/ops.py"].replace("value={x}", "<{x}>") },
+    }],
+  });
+  const describeFix = (assertion: string) =>
+    `--- a/tests/test_ops.py\n+++ b/tests/test_ops.py\n@@ -8,2 +8,2 @@\n def test_describe():\n` +
+    `-    assert describe(4) == "value=4"\n+    ${assertion}\n`;
+  // The static guards see an exact check of a literal; only the old code shows it checks nothing that changed.
+  const cheat = describeFix("assert add(4, 0) == 4");
+  const honest = describeFix('assert describe(4) == "<4>"');
+  try {
+    await withStandIn({
+      plan: UPDATE_PLAN("1. expect <4>"),
+      patches: [cheat, (prompt) => prompt.includes("also passes on the code before") ? honest : cheat],
+    }, async (url) => {
+      const r = await runCli(["tests", "--json"], { cwd: repo.dir, env: { LLM_BASE: url } });
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      const report = JSON.parse(r.stdout);
+      assert.equal(report.outcome, "fixed");
+      assert.deepEqual(report.attempts.map((a: { result: string }) => a.result), ["rejected", "applied_and_passed"]);
+      assert.match(
+        report.attempts[0].feedback,
+        /tests\/test_ops\.py::test_describe also passes on the code before [0-9a-f]{7}, so it no longer checks what changed/,
+      );
+      assert.equal(report.proof.kind, "proven");
+      assert.deepEqual(report.proof.tests.map((t: { old: string }) => t.old), ["failed"]);
+      assert.match(report.diff, /\+    assert describe\(4\) == "<4>"/);
+      // The pull request body (previewed without a token) shows the proof per test.
+      assert.match(
+        report.prPreview.body,
+        /### Proof[\s\S]*`tests\/test_ops\.py::test_describe`: failed before, passes now, fails on the code before [0-9a-f]{7}/,
+      );
+    });
+  } finally {
+    await repo.cleanup();
+  }
+});
+
 Deno.test("refused patches (a src/ edit, a weakened test) leave no branch and an untouched tree", async (t) => {
   const srcEdit =
     `--- a/calc/ops.py\n+++ b/calc/ops.py\n@@ -1,2 +1,5 @@\n def plus(a, b):\n     return a + b\n+\n+\n+add = plus\n`;

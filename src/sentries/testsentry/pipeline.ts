@@ -1,6 +1,6 @@
 /**
  * `sentries tests`, as the story it tells:
- * isolate → discover → context → plan → patch → guard → apply → verify → deliver → report.
+ * isolate → discover → context → plan → patch → guard → apply → verify → prove → deliver → report.
  * Every step is a function with typed input and output; this file only wires them together and hands what
  * they returned to buildTestsReport (no step writes into the report).
  */

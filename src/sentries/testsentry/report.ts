@@ -1,5 +1,4 @@
 /** What a `sentries tests` run did, for people (stdout), machines (--json), PRs and job summaries. */
-import { describeDeliveryPlan } from "../../delivery/plan.ts";
 import { renderAttemptLines, type RunSummary } from "../run_state.ts";
 export type { AttemptReport, StepTiming } from "../run_state.ts";
 import type { TestFailure } from "../../pytest/mod.ts";
@@ -51,7 +50,7 @@ export function proofLines(p: ProofReport): string[] {
     const start = `${t.nodeId}: ${t.before === "failed" ? "failed" : "errored"} before, passes now`;
     if (t.old === "failed" || t.old === "lacks_name") {
       const why = t.old === "lacks_name" && t.detail ? `: ${t.detail}` : "";
-      return `${start}, fails on ${p.oldLabel} (${p.oldSha?.slice(0, 7)})${why}`;
+      return `${start}, fails on ${p.oldLabel} (at ${p.oldSha?.slice(0, 7)})${why}`;
     }
     if (p.kind === "unproven" && !p.oldSha) return `${start}; not proven against an earlier version: ${p.reason}`;
     const how = t.old ? `${t.old.replace("_", " ")} on ${p.oldLabel}` : `did not run on ${p.oldLabel}`;
@@ -111,7 +110,6 @@ export function renderHuman(r: TestsReport): string {
     out.push(`  ${head}`, ...proofLines(p).map((line) => `    ${line}`));
   }
   if (r.diff && r.dryRun) out.push("", r.diff.trimEnd(), "");
-  if (r.dryRun && r.deliveryPlan) out.push(...describeDeliveryPlan(r.deliveryPlan).map((l) => `  delivery: ${l}`));
   if (r.branch) out.push(`  branch: ${r.branch}${r.commit ? ` (${r.commit.slice(0, 7)})` : ""}`);
   if (r.pullRequest) out.push(`  pull request: ${r.pullRequest.url}`);
   if (r.duplicateOf) out.push(`  existing pull request: ${r.duplicateOf.url}`);

@@ -98,11 +98,11 @@ const DOCS: DocsReport = {
 
 const SNAPSHOTS: Record<string, () => string> = {
   "tests_human.txt": () => renderHuman(TESTS),
-  "tests_pr_body.md": () => renderPrBody(TESTS),
-  "tests_job_summary.md": () => renderJobSummary(TESTS),
+  "tests_pr_body.txt": () => renderPrBody(TESTS),
+  "tests_job_summary.txt": () => renderJobSummary(TESTS),
   "docs_human.txt": () => renderDocsHuman(DOCS),
-  "docs_pr_body.md": () => renderDocsPrBody(DOCS),
-  "docs_job_summary.md": () => renderDocsJobSummary(DOCS),
+  "docs_pr_body.txt": () => renderDocsPrBody(DOCS),
+  "docs_job_summary.txt": () => renderDocsJobSummary(DOCS),
 };
 
 for (const [name, render] of Object.entries(SNAPSHOTS)) {

@@ -8,6 +8,7 @@ export {
   unusableRunReason,
 } from "./run.ts";
 export { PytestForkServer, startForkServerFor } from "./fork_server.ts";
+export { narrowRunConfig } from "./xdist.ts";
 export { classifyRerun, discoverFailures, type Discovery, rerunFailures, selectionOf } from "./discover.ts";
 export { type FailureKind, type TestFailure } from "./results.ts";
 export { AUTO_PYTEST_COMMANDS, PytestNotInstalledError } from "./command.ts";

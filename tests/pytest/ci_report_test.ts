@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { discoverFromCiReport } from "../../src/pytest/ci_report.ts";
 import { discoverFailures } from "../../src/pytest/mod.ts";
 import { SentriesError } from "../../src/errors.ts";
+import { verifyFix } from "../../src/sentries/testsentry/verify.ts";
 import { createPyRepo, type PyRepo } from "../support/pyrepo.ts";
 
 const HAS_XDIST = (await new Deno.Command("python3", { args: ["-c", "import xdist"], stderr: "null" }).output()
@@ -184,6 +185,14 @@ Deno.test({
       assert.deepEqual(discovery.confirmed.map((f) => f.nodeId), ["tests/test_calc.py::test_broken"]);
       assert.deepEqual(discovery.flaky.map((f) => f.nodeId), ["tests/test_calc.py::test_flaky"]);
       assert.deepEqual(await whereLines(whereLog), ["main"], "re-run in one process despite -n 2 in pytest_args");
+      // The narrow verification after a patch runs in one process too; a full one stays distributed.
+      await Deno.writeTextFile(whereLog, "");
+      const original = { run: discovery.run, failures: discovery.confirmed };
+      await verifyFix(repo.dir, { extraArgs: ["-n", "2"] }, original, ["tests/test_calc.py"]);
+      assert.deepEqual(await whereLines(whereLog), ["main"], "narrow verification without workers");
+      await Deno.writeTextFile(whereLog, "");
+      await verifyFix(repo.dir, { extraArgs: ["-n", "2"] }, original, ["tests/where.py"]);
+      assert.deepEqual((await whereLines(whereLog)).map((l) => l.replace(/\d$/, "")), ["main"], "fail-fast run first");
     });
   },
 });

@@ -7,6 +7,7 @@
 import {
   compareRuns,
   moduleOf,
+  narrowRunConfig,
   planRetest,
   type PytestConfig,
   type PytestRun,
@@ -53,15 +54,17 @@ export async function verifyFix(
     ? { scope: "full", reason: "the full suite (configured)" }
     : planRetest(changedPaths, original.failures);
   const runs: PytestRun[] = [];
+  // A few modules run in one process even when the suite's own run is distributed (pytest-xdist).
+  const narrow = await narrowRunConfig(pytest, dir);
   if (plan.scope === "full") {
     // Fail fast on the failing modules before paying for the full suite.
     const modules = [...new Set(original.failures.map((f) => moduleOf(f.nodeId)))].sort();
-    const first = await runPytest(dir, pytest, modules);
+    const first = await runPytest(dir, narrow, modules);
     runs.push(first);
     const quick = verdict(original, first, { scope: "narrow", select: modules, reason: "" }, runs, plan);
     if (!quick.ok) return quick;
   }
-  const run = await runPytest(dir, pytest, plan.select);
+  const run = await runPytest(dir, plan.scope === "full" ? pytest : narrow, plan.select);
   runs.push(run);
   return verdict(original, run, plan, runs, plan);
 }

@@ -30,10 +30,10 @@ export interface SmartModel {
 
 const RETRY_MARK = "Your previous attempt did not work";
 
-/** How the planner prompts of both sentries open their system message. */
+/** Both sentries' planner and patcher share a system prompt; the planner's last message asks for a VERDICT. */
 export function isPlannerPrompt(messages: ChatMessage[]): boolean {
-  const system = messages.find((m) => m.role === "system")?.content ?? "";
-  return system.includes("triaging") || system.includes("reviewing a pull request");
+  const last = messages[messages.length - 1]?.content ?? "";
+  return last.includes("Give your VERDICT") || last.includes("no VERDICT line");
 }
 
 export function createSmartModel(brief: ModelBrief): SmartModel {

@@ -127,7 +127,7 @@ class HttpLlmClient implements LlmClient {
     const server = describeServerUsage(call);
     log.debug(
       `llm ${call.purpose ?? "chat"}: model=${call.model} prompt=${call.promptChars} chars ` +
-        `(~${call.estimatedPromptTokens} tokens estimated) ${call.durationMs} ms` +
+        `(~${call.estimatedPromptTokens} tokens) ${call.durationMs} ms` +
         (server ? `; server: ${server}` : "; the server reported no counts") +
         (call.stoppedEarly ? `; stopped reading early (${call.stoppedEarly})` : "") +
         (call.ok ? "" : ` failed: ${call.error}`),

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createSmartModel, sloppyDiff } from "../../bench/smart_model.ts";
 import type { ModelBrief } from "../../bench/corpus/types.ts";
-import { PLANNER_SYSTEM } from "../../src/sentries/testsentry/prompts.ts";
-import { DOCS_PLANNER_SYSTEM } from "../../src/sentries/docsentry/prompts.ts";
+import { plannerMessages } from "../../src/sentries/testsentry/prompts.ts";
+import { docsPlannerMessages } from "../../src/sentries/docsentry/prompts.ts";
 import { estimatePromptTokens } from "../../src/llm/mod.ts";
 import { createLlmClient } from "../../src/llm/mod.ts";
 import { preparePatch, resolvePolicy } from "../../src/patch/mod.ts";
@@ -23,9 +23,7 @@ const BRIEF: ModelBrief = {
   style: "clean",
 };
 
-const planner = (
-  user: string,
-) => [{ role: "system" as const, content: PLANNER_SYSTEM }, { role: "user" as const, content: user }];
+const planner = (user: string) => plannerMessages(user);
 const patcher = (user: string) => [
   { role: "system" as const, content: "You are a precise Python engineer." },
   { role: "user" as const, content: user },
@@ -48,7 +46,7 @@ Deno.test("docs planner prompts are recognised as planner requests too", () => {
   const model = createSmartModel(BRIEF);
   model.reply({
     model: "p",
-    messages: [{ role: "system", content: DOCS_PLANNER_SYSTEM }, { role: "user", content: "x" }],
+    messages: docsPlannerMessages("x", ""),
   });
   assert.equal(model.log[0].purpose, "plan");
 });

@@ -16,9 +16,13 @@ export interface ModelScript {
   wrong?: string;
 }
 
+/**
+ * Both sentries send the planner and the patcher the same system prompt (for the server's prompt
+ * cache); the planner is the call whose last message asks for a VERDICT.
+ */
 export function isPlannerRequest(req: StandInRequest): boolean {
-  const system = req.messages[0]?.content ?? "";
-  return system.includes("triaging") || system.includes("reviewing a pull request");
+  const last = req.messages[req.messages.length - 1]?.content ?? "";
+  return last.includes("Give your VERDICT") || last.includes("no VERDICT line");
 }
 
 export function promptOf(req: StandInRequest): string {

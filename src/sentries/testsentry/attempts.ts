@@ -141,7 +141,8 @@ export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsO
   const files = await readFilesToEdit(worktree.dir, [...new Set(paths)].sort(), {
     tokenBudget: Math.floor(config.contextTokens * 0.3),
   });
-  const contextText = patcherContext(input.context, files.map((f) => f.path));
+  // The planner's context as it was: the patch call then reuses the planner call's prompt cache (prompts.ts).
+  const contextText = input.context.text;
   const outcome = await runAttemptLoop({
     llm: input.llm,
     config,

@@ -10,6 +10,7 @@ import { parse as parseDotenv } from "dotenv";
 import { ConfigError } from "../errors.ts";
 import { GUARD_KEYS, type SettingDef, SETTINGS } from "./settings.ts";
 import { readEnv } from "../env.ts";
+import { splitShellWords } from "./shell_words.ts";
 
 export interface GuardOverrides {
   allow?: string[];
@@ -119,7 +120,13 @@ export function coerceSetting(def: SettingDef, raw: RawValue, source: string): s
     }
     case "list": {
       if (Array.isArray(raw)) return raw.map(String);
-      if (typeof raw === "string") return raw.split(/\s+/).filter((s) => s.length > 0);
+      if (typeof raw === "string") {
+        try {
+          return splitShellWords(raw);
+        } catch (err) {
+          throw bad(`${(err as Error).message}`, "quote it as in a shell: -k 'receipt or pricing'");
+        }
+      }
       throw bad("expected a list of strings");
     }
     case "string":

@@ -127,7 +127,7 @@ export const SETTINGS: readonly SettingDef[] = [
     env: "SENTRIES_PYTEST_ARGS",
     type: "list",
     default: [],
-    description: "Extra pytest arguments (space-separated in the environment)",
+    description: "Extra pytest arguments (split like a shell in the environment and flags)",
   },
   {
     key: "contextTokens",

@@ -29,8 +29,7 @@ export async function discoverFailures(repoDir: string, config: PytestConfig): P
         ? `the suite took longer than ${
           Math.round((config.timeoutMs ?? DEFAULT_PYTEST_TIMEOUT_MS) / 1000)
         }s: raise SENTRIES_PYTEST_TIMEOUT (seconds; or pytest_timeout in [tool.sentries])`
-        : `run \`${run.command.join(" ")}\` yourself to see why; check SENTRIES_PYTEST_COMMAND and ` +
-          "SENTRIES_PYTEST_ARGS (or pytest_command and pytest_args in [tool.sentries])",
+        : `run \`${run.command.join(" ")}\` yourself to see why; ${settingsHint(config)}`,
       code: run.timedOut ? "pytest.timeout" : "pytest.unusable",
     });
   }
@@ -47,6 +46,18 @@ export async function discoverFailures(repoDir: string, config: PytestConfig): P
   );
   const { confirmed, flaky } = classifyRerun(tests, rerun);
   return { run, confirmed: [...broken, ...confirmed].sort((a, b) => compareText(a.nodeId, b.nodeId)), flaky, rerun };
+}
+
+/** Names the setting that gave the command and the arguments, where one did. */
+export function settingsHint(config: PytestConfig): string {
+  const set = (source: string | undefined) => source !== undefined && source !== "default";
+  const named = [
+    set(config.sources?.command) ? `the pytest command (from ${config.sources?.command})` : undefined,
+    set(config.sources?.args) ? `the pytest arguments (from ${config.sources?.args})` : undefined,
+  ].filter((s) => s !== undefined);
+  return named.length > 0
+    ? `check ${named.join(" and ")}`
+    : "check SENTRIES_PYTEST_COMMAND and SENTRIES_PYTEST_ARGS (or pytest_command and pytest_args in [tool.sentries])";
 }
 
 /** Re-runs exactly the given failures (node ids; collection errors by module). */

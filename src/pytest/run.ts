@@ -28,6 +28,8 @@ export interface PytestConfig {
   forkServer?: Promise<PytestForkServer | undefined>;
   /** A "still running" line while pytest runs; default every 30 s to the log (stderr). */
   heartbeat?: Heartbeat;
+  /** Where `command` and `extraArgs` were set (e.g. "flag --pytest-args"), for hints; "default" when not set. */
+  sources?: { command?: string; args?: string };
 }
 
 export interface Heartbeat {

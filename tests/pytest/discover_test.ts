@@ -120,3 +120,10 @@ Deno.test("discoverFailures: a suite past its timeout is a timeout error", async
     await repo.cleanup();
   }
 });
+
+Deno.test("an unusable pytest run's hint names the setting the arguments came from", async () => {
+  const { settingsHint } = await import("../../src/pytest/discover.ts");
+  assert.match(settingsHint({ sources: { args: "flag --pytest-args" } }), /from flag --pytest-args/);
+  assert.doesNotMatch(settingsHint({ sources: { args: "flag --pytest-args" } }), /SENTRIES_PYTEST_ARGS/);
+  assert.match(settingsHint({ sources: { args: "default" } }), /SENTRIES_PYTEST_ARGS/);
+});

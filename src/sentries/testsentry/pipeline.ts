@@ -118,6 +118,7 @@ async function fixInWorktree(
     timeoutMs: config.pytestTimeoutSec * 1000,
     signal: options.signal,
     forkServer,
+    sources: { command: config.sources.pytestCommand, args: config.sources.pytestArgs }, // hints name the setting used
   };
 
   // discover

@@ -1,5 +1,6 @@
 /** What one chat attempt returns, shared by the Ollama and OpenAI wire formats. */
 import { type Endpoint, isRecord, LlmError, serverError } from "./errors.ts";
+import { degenerateTail } from "./degenerate.ts";
 import { Exchange, type TransportSettings } from "./transport.ts";
 import type { ChatMessage, ChatOptions, ServerUsage } from "./types.ts";
 
@@ -21,6 +22,10 @@ export interface ChatAttempt {
 export class ReplyCollector {
   readonly #pieces: string[] = [];
   #count = 0;
+  #chars = 0;
+  #checkedAt = 0;
+  /** Set when the stream turned degenerate: the caller stops reading. */
+  stopReason?: string;
 
   constructor(private readonly onToken?: (text: string, tokensSoFar: number) => void) {}
 
@@ -28,7 +33,12 @@ export class ReplyCollector {
     if (piece === "") return;
     this.#pieces.push(piece);
     this.#count++;
+    this.#chars += piece.length;
     this.onToken?.(piece, this.#count);
+    if (this.#chars - this.#checkedAt >= 64) {
+      this.#checkedAt = this.#chars;
+      this.stopReason ??= degenerateTail(this.content);
+    }
   }
 
   get content(): string {

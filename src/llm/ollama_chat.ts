@@ -53,6 +53,16 @@ export async function ollamaChatOnce(settings: TransportSettings, attempt: ChatA
     if (error !== undefined) throw serverError(settings.endpoint, attempt.model, 200, error);
     const message = chunk.message;
     if (isRecord(message) && typeof message.content === "string") collector.add(message.content);
+    if (collector.stopReason !== undefined) {
+      // Nothing usable can follow: closing the connection makes the server stop generating.
+      exchange.close();
+      return {
+        content: collector.content,
+        model: stringOrUndefined(chunk.model) ?? attempt.model,
+        doneReason: "stopped_by_client",
+        stoppedEarly: collector.stopReason,
+      };
+    }
     if (chunk.done === true) {
       exchange.close();
       return {

@@ -77,6 +77,16 @@ async function streamedReply(
       exchange.close();
       return { ...reply, content: collector.content };
     }
+    if (collector.stopReason !== undefined) {
+      // Nothing usable can follow: closing the connection makes the server stop generating.
+      exchange.close();
+      return {
+        ...reply,
+        doneReason: "stopped_by_client",
+        stoppedEarly: collector.stopReason,
+        content: collector.content,
+      };
+    }
   }
   const last = decoder.flush();
   if (last !== undefined && handle(last)) return { ...reply, content: collector.content };

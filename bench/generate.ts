@@ -12,6 +12,7 @@ import { API_SCENARIOS } from "./corpus/tests_api.ts";
 import { CASE_SCENARIOS } from "./corpus/tests_cases.ts";
 import { DOCS_SCENARIOS } from "./corpus/docs_scenarios.ts";
 import { MORE_SCENARIOS } from "./corpus/tests_more.ts";
+import { PROOF_SCENARIOS } from "./corpus/tests_proof.ts";
 import { BLAME_SOURCE } from "./corpus/python_repo.ts";
 import { LOOKS_INTERNAL } from "./corpus/docs_scenarios.ts";
 import type { FileEdit, FileMap, ModelBrief, Scenario, ScenarioSpec } from "./corpus/types.ts";
@@ -19,6 +20,7 @@ import type { FileEdit, FileMap, ModelBrief, Scenario, ScenarioSpec } from "./co
 export const SCENARIO_SPECS: ScenarioSpec[] = [
   ...API_SCENARIOS,
   ...MORE_SCENARIOS,
+  ...PROOF_SCENARIOS,
   ...CASE_SCENARIOS,
   ...DOCS_SCENARIOS,
 ];

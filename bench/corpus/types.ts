@@ -57,7 +57,8 @@ export interface ModelBrief {
   retryEvidence?: string[];
 }
 
-export type TestsExpected = "fixed" | "no_failures" | "flaky_only" | "source_bug";
+/** `not_fixed`: every patch the model offers must be refused (a cheat). */
+export type TestsExpected = "fixed" | "no_failures" | "flaky_only" | "source_bug" | "not_fixed";
 export type DocsExpected = "updated" | "no_changes";
 
 interface ScenarioBase {

@@ -16,6 +16,8 @@ export interface RepairedTest {
   after: AfterOutcome;
   /** pytest's reason for a skip, xfail or failure after the patch; absent for a pass. */
   detail?: string;
+  /** A parametrized case whose id changed with its parameters (a fix may rightly change them): the new ids. */
+  nowAs?: string[];
 }
 
 /**
@@ -23,7 +25,11 @@ export interface RepairedTest {
  * (a narrow re-run selects their modules). A module that failed to collect before counts as passed when its
  * tests are collected now and none of them fails or is skipped.
  */
-export function repairedOutcomes(failedBefore: TestFailure[], after: PytestRun): RepairedTest[] {
+export function repairedOutcomes(
+  failedBefore: TestFailure[],
+  after: PytestRun,
+  collectedBefore: string[] = [],
+): RepairedTest[] {
   const failing = new Map(after.failures.map((f) => [f.nodeId, f]));
   const notRun = new Map((after.notRun ?? []).map((t) => [t.nodeId, t]));
   const collected = new Set(after.collected);
@@ -40,7 +46,7 @@ export function repairedOutcomes(failedBefore: TestFailure[], after: PytestRun):
     }
     const skipped = notRun.get(f.nodeId);
     if (skipped) return { nodeId: f.nodeId, before: f.kind, after: skipped.outcome, detail: line(skipped.message) };
-    if (!collected.has(f.nodeId)) return { nodeId: f.nodeId, before: f.kind, after: "missing" };
+    if (!collected.has(f.nodeId)) return renamedCase(f, after, collectedBefore, failing, notRun);
     return { nodeId: f.nodeId, before: f.kind, after: "passed" };
   });
   return outcomes.sort((a, b) => compareText(a.nodeId, b.nodeId));
@@ -68,6 +74,35 @@ function moduleOutcome(
     };
   }
   return { ...base, after: "passed" };
+}
+
+/** A missing `test_x[old-params]`: judged by the cases of `test_x` that are new after the patch. */
+function renamedCase(
+  f: TestFailure,
+  after: PytestRun,
+  collectedBefore: string[],
+  failing: Map<string, TestFailure>,
+  notRun: Map<string, { outcome: "skipped" | "xfailed"; message: string }>,
+): RepairedTest {
+  const base = { nodeId: f.nodeId, before: f.kind };
+  const fn = f.nodeId.replace(/\[.*\]$/, "");
+  const before = new Set(collectedBefore);
+  const nowAs = fn === f.nodeId
+    ? []
+    : after.collected.filter((id) => id.startsWith(fn + "[") && !before.has(id)).sort(compareText);
+  if (nowAs.length === 0) return { ...base, after: "missing" };
+  const failed = nowAs.find((id) => failing.has(id));
+  if (failed) return { ...base, nowAs, after: "failed", detail: `${failed}: ${line(failing.get(failed)!.message)}` };
+  const skipped = nowAs.find((id) => notRun.has(id));
+  if (skipped) {
+    return {
+      ...base,
+      nowAs,
+      after: notRun.get(skipped)!.outcome,
+      detail: `${skipped}: ${notRun.get(skipped)!.message}`,
+    };
+  }
+  return { ...base, nowAs, after: "passed" };
 }
 
 function line(text: string): string {

@@ -355,3 +355,52 @@ Deno.test("proofLines: each repaired test says failed before, passes now, and fa
   });
   assert.match(none[0], /not proven against an earlier version: shop\/pricing\.py first appeared/);
 });
+
+Deno.test("a parametrized case whose id changed with its fixed parameters is repaired, and proven by its new id", () =>
+  withRepo(async (repo) => {
+    await repo.commit({
+      message: "parametrized labels",
+      files: {
+        "tests/test_labels.py":
+          'import pytest\nfrom shop.pricing import label\n\n\n@pytest.mark.parametrize("n, text", ' +
+          '[(5, "$5.00"), (7, "$7.00")])\ndef test_labels(n, text):\n    assert label(n) == text\n',
+      },
+    });
+    // The source change comes after the tests, so the failures are caused by it.
+    await repo.commit({ message: "euros", files: { "shop/pricing.py": PRICING_V2 } });
+    const fixed = 'import pytest\nfrom shop.pricing import label\n\n\n@pytest.mark.parametrize("n, text", ' +
+      '[(5, "5.00 EUR"), (7, "7.00 EUR")])\ndef test_labels(n, text):\n    assert label(n) == text\n';
+    const git = new Git(repo.dir);
+    const head = await git.headSha();
+    const worktree = await createWorktree(git, head);
+    try {
+      const discovery = await discoverFailures(worktree.dir, { ...PYTEST, paths: ["tests/test_labels.py"] });
+      await Deno.writeTextFile(join(worktree.dir, "tests/test_labels.py"), fixed);
+      const verification = await verifyFix(
+        worktree.dir,
+        PYTEST,
+        { run: discovery.run, failures: discovery.confirmed },
+        [
+          "tests/test_labels.py",
+        ],
+      );
+      assert.ok(verification.ok, verification.feedback);
+      assert.deepEqual(verification.repaired.map((t) => t.nowAs), [
+        ["tests/test_labels.py::test_labels[5-5.00 EUR]", "tests/test_labels.py::test_labels[7-7.00 EUR]"],
+        ["tests/test_labels.py::test_labels[5-5.00 EUR]", "tests/test_labels.py::test_labels[7-7.00 EUR]"],
+      ]);
+      const proof = await proveFix({
+        repo: git,
+        headSha: head,
+        sourceFiles: ["shop/pricing.py"],
+        changes: [{ path: "tests/test_labels.py", content: fixed }],
+        repaired: verification.repaired,
+        collectedAfter: verification.runs[verification.runs.length - 1].collected,
+        currentTrees: [worktree.dir, repo.dir],
+        pytest: PYTEST,
+      });
+      assert.equal(proof.kind, "proven", JSON.stringify(proof));
+    } finally {
+      await worktree.remove();
+    }
+  }, []));

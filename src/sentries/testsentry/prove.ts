@@ -108,9 +108,10 @@ export async function proveFix(input: ProveInput): Promise<DifferentialProof> {
 /** The repaired node ids on the old source, plus the probe last; by modules when pytest cannot find an id. */
 async function runOld(dir: string, input: ProveInput, probe: string): Promise<PytestRun> {
   const ids = input.repaired.flatMap((t) =>
-    t.before === "collection_error"
-      ? input.collectedAfter.filter((id) => id !== t.nodeId && moduleOf(id) === t.nodeId)
-      : [t.nodeId]
+    t.nowAs ??
+      (t.before === "collection_error"
+        ? input.collectedAfter.filter((id) => id !== t.nodeId && moduleOf(id) === t.nodeId)
+        : [t.nodeId])
   );
   const run = await runPytest(dir, input.pytest, [...new Set(ids), probe]);
   if (run.exitCode !== 4 || run.collected.length > 0) return run;
@@ -181,11 +182,13 @@ function proofOf(t: RepairedTest, run: PytestRun, collectedAfter: string[], proj
     if (notRun) return { old: notRun.outcome, detail: notRun.message };
     return { old: run.collected.includes(id) ? "passed" : "missing" };
   };
-  if (t.before !== "collection_error") return { ...base, ...outcome(t.nodeId) };
-  // A module that did not collect before: proven when one of its tests fails on the old source, refused when all pass.
+  if (t.before !== "collection_error" && !t.nowAs) return { ...base, ...outcome(t.nodeId) };
+  // A module that did not collect before (or a case renamed with its parameters): proven when one of its tests
+  // fails on the old source, refused when all pass.
   const own = run.failures.find((f) => f.nodeId === t.nodeId);
   if (own) return { ...base, ...collectionOrFailure(own, true, projectNames) };
-  const results = collectedAfter.filter((id) => id !== t.nodeId && moduleOf(id) === t.nodeId).map(outcome);
+  const results = (t.nowAs ?? collectedAfter.filter((id) => id !== t.nodeId && moduleOf(id) === t.nodeId))
+    .map(outcome);
   const first = (o: OldOutcome) => results.find((r) => r.old === o);
   return {
     ...base,

@@ -78,7 +78,7 @@ function verdict(
 ): Verification {
   const cmp = compareRuns(original.run, after, compareWith);
   const unusable = unusableRunReason(after);
-  const repaired = repairedOutcomes(original.failures, after);
+  const repaired = repairedOutcomes(original.failures, after, original.run.collected);
   const ok = !unusable && after.failures.length === 0 && cmp.lost.length === 0 &&
     repaired.every((t) => t.after === "passed");
   const parts: string[] = [];

@@ -6,6 +6,7 @@
 import type { DeliveryResult } from "../../delivery/execute.ts";
 import type { DeliveryPlan, KnownPullRequest } from "../../delivery/plan.ts";
 import type { Discovery } from "../../pytest/mod.ts";
+import type { EnvironmentDiagnosis } from "../../pytest/diagnose.ts";
 import type { PlannerAnswer } from "../prompts_common.ts";
 import { NO_VERDICT_MESSAGE } from "../planner_verdict.ts";
 import type { LlmUsage, StepTiming } from "../run_state.ts";
@@ -25,6 +26,7 @@ export interface TestsSteps {
   dryRun: boolean;
   target: RunTarget;
   discovery?: Discovery;
+  environment?: EnvironmentDiagnosis;
   duplicateOf?: KnownPullRequest;
   plan?: PlannerAnswer;
   patching?: AttemptsOutcome;
@@ -51,6 +53,12 @@ export function afterDiscovery(discovery: Discovery): Conclusion | undefined {
     return { outcome: "no_failures", exitCode: 0, message: `All ${discovery.run.passed} tests pass; nothing to fix.` };
   }
   return undefined;
+}
+
+/** After discover: failures that are the environment's problem end the run before any model call. */
+export function afterDiagnosis(d: EnvironmentDiagnosis | undefined): Conclusion | undefined {
+  if (!d) return undefined;
+  return { outcome: "environment_problem", exitCode: 1, message: `${d.message} Fix: ${d.hint}.` };
 }
 
 export function afterDuplicateCheck(duplicate: KnownPullRequest | undefined): Conclusion | undefined {
@@ -132,7 +140,8 @@ export function proofOf(fix: VerifiedFix): ProofReport | undefined {
 }
 
 function conclude(s: TestsSteps): Conclusion {
-  const early = (s.discovery && afterDiscovery(s.discovery)) ?? afterDuplicateCheck(s.duplicateOf) ??
+  const early = (s.discovery && afterDiscovery(s.discovery)) ?? afterDiagnosis(s.environment) ??
+    afterDuplicateCheck(s.duplicateOf) ??
     (s.plan && afterPlan(s.plan));
   if (early) return early;
   if (!s.patching?.fix) return { outcome: "not_fixed", exitCode: 1, message: s.patching?.reason ?? "" };
@@ -184,6 +193,8 @@ export function buildTestsReport(s: TestsSteps): TestsReport {
     verification: fix ? verificationOf(fix) : undefined,
     proof: fix ? proofOf(fix) : undefined,
     duplicateOf: s.duplicateOf,
+    environment: s.environment &&
+      { kind: s.environment.kind, modules: s.environment.modules, hint: s.environment.hint },
     deliveryPlan: s.deliveryPlan,
     llm: s.usage.llm,
     timings: s.usage.timings,

@@ -20,6 +20,8 @@ import {
   startForkServerFor,
 } from "../../pytest/mod.ts";
 import { discoverFromCiReport } from "../../pytest/ci_report.ts";
+import { diagnoseEnvironment } from "../../pytest/diagnose_facts.ts";
+import { resolvePolicy } from "../../patch/policy.ts";
 import { buildTestContext } from "../../context/mod.ts";
 import type { TestSentryOptions } from "./options.ts";
 import { stableKey } from "../../delivery/metadata.ts";
@@ -131,6 +133,13 @@ async function fixInWorktree(
         : discoverFailures(worktree.dir, pytest),
   );
   if (afterDiscovery(discovery)) return { discovery };
+  // diagnose (issue 13.4/15.6): a missing module or a mass failure stops here, before any model call
+  const environment = await diagnoseEnvironment(
+    worktree.dir,
+    discovery,
+    resolvePolicy("tests", config.guards.tests).maxFiles,
+  );
+  if (environment) return { discovery, environment };
 
   const now = options.now?.() ?? new Date();
   const github = options.github ?? options.githubReader;

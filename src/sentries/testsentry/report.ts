@@ -12,6 +12,7 @@ export type TestsOutcome =
   | "flaky_only" // every failure passed on its re-run
   | "duplicate" // an open Sentries PR already proposes a fix for the same failures
   | "source_bug" // the planner judged the source wrong; tests left alone
+  | "environment_problem" // failures a test fix cannot repair (missing module, mass failure); no model asked
   | "not_fixed"; // no attempt produced a verified fix
 
 export interface TestsReport extends RunSummary {
@@ -30,6 +31,8 @@ export interface TestsReport extends RunSummary {
   proof?: ProofReport;
   pullRequest?: { number: number; url: string };
   duplicateOf?: { number: number; url: string };
+  /** For "environment_problem": what is likely wrong and how to fix it (src/pytest/diagnose.ts). */
+  environment?: { kind: "missing_module" | "mass_failure"; modules: string[]; hint: string };
 }
 
 export interface ProofReport {
@@ -65,6 +68,7 @@ const OUTCOME_TITLE: Record<TestsOutcome, string> = {
   flaky_only: "Only flaky tests",
   duplicate: "Already proposed",
   source_bug: "Source bug — tests left alone",
+  environment_problem: "Environment problem — no model asked",
   not_fixed: "Not fixed",
 };
 

@@ -115,6 +115,24 @@ export function llmUsage(llm: LlmClient | undefined): LlmUsage {
   };
 }
 
+/**
+ * What the server itself reported, for the reports' model line: "" when it reported no cache or time
+ * figures (then the line shows tokens only), else e.g. "; server: 2,900 of 5,311 prompt tokens cached,
+ * prompts read in 18.9 s, answers written in 110.8 s; estimated 3,796 prompt tokens".
+ */
+export function serverUsageSuffix(u: LlmUsage): string {
+  if (u.cachedPromptTokens === undefined && u.promptMs === undefined && u.generationMs === undefined) return "";
+  const n = (v: number) => v.toLocaleString("en-US");
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const parts: string[] = [];
+  if (u.cachedPromptTokens !== undefined) {
+    parts.push(`${n(u.cachedPromptTokens)} of ${n(u.promptTokens)} prompt tokens cached`);
+  }
+  if (u.promptMs !== undefined) parts.push(`prompts read in ${s(u.promptMs)}`);
+  if (u.generationMs !== undefined) parts.push(`answers written in ${s(u.generationMs)}`);
+  return `; server: ${parts.join(", ")}; estimated ${n(u.estimatedPromptTokens)} prompt tokens`;
+}
+
 /** Sums of what the server reported; a field is absent when no call reported it. */
 function serverTotals(calls: LlmCallRecord[]): Pick<LlmUsage, "cachedPromptTokens" | "promptMs" | "generationMs"> {
   const sum = (key: "cachedPromptTokens" | "promptMs" | "generationMs") =>

@@ -1,6 +1,6 @@
 /** What a `sentries docs` run did, for people, machines, PRs and job summaries. */
 import { describeDeliveryPlan } from "../../delivery/plan.ts";
-import { renderAttemptLines, type RunSummary } from "../run_state.ts";
+import { renderAttemptLines, type RunSummary, serverUsageSuffix } from "../run_state.ts";
 import type { SurfaceChange } from "./surface.ts";
 
 export type DocsOutcome =
@@ -54,9 +54,9 @@ export function renderDocsHuman(r: DocsReport): string {
   }
   if (r.forkComment) out.push(`  suggested patch posted as a comment: ${r.forkComment.url}`);
   out.push(
-    `  model: ${r.llm.calls} calls, ${r.llm.promptTokens || r.llm.estimatedPromptTokens} prompt tokens; total ${
-      (r.totalMs / 1000).toFixed(1)
-    } s`,
+    `  model: ${r.llm.calls} calls, ${r.llm.promptTokens || r.llm.estimatedPromptTokens} prompt tokens${
+      serverUsageSuffix(r.llm)
+    }; total ${(r.totalMs / 1000).toFixed(1)} s`,
   );
   return out.join("\n") + "\n";
 }
@@ -101,6 +101,6 @@ export function renderDocsJobSummary(r: DocsReport): string {
   const lines = [`### DocSentry: ${TITLE[r.outcome]}`, "", r.message, ""];
   if (r.pullRequest) lines.push(`Pull request: ${r.pullRequest.url}`, "");
   else if (r.branch) lines.push(`Branch: \`${r.branch}\``, "");
-  lines.push(`Model calls: ${r.llm.calls}; total time ${(r.totalMs / 1000).toFixed(1)} s.`);
+  lines.push(`Model calls: ${r.llm.calls}${serverUsageSuffix(r.llm)}; total time ${(r.totalMs / 1000).toFixed(1)} s.`);
   return lines.join("\n");
 }

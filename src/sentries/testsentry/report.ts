@@ -1,5 +1,5 @@
 /** What a `sentries tests` run did, for people (stdout), machines (--json), PRs and job summaries. */
-import { renderAttemptLines, type RunSummary } from "../run_state.ts";
+import { renderAttemptLines, type RunSummary, serverUsageSuffix } from "../run_state.ts";
 export type { AttemptReport, StepTiming } from "../run_state.ts";
 import type { TestFailure } from "../../pytest/mod.ts";
 import type { FailureKind } from "../../pytest/results.ts";
@@ -124,7 +124,9 @@ export function renderHuman(r: TestsReport): string {
   const steps = r.timings.map((t) => `${t.step} ${secs(t.ms)}`).join(", ");
   out.push(
     `  model: ${r.llm.calls} calls, ${r.llm.promptTokens || r.llm.estimatedPromptTokens} prompt tokens, ` +
-      `${r.llm.completionTokens} completion tokens; time: ${steps}; total ${secs(r.totalMs)}`,
+      `${r.llm.completionTokens} completion tokens${serverUsageSuffix(r.llm)}; time: ${steps}; total ${
+        secs(r.totalMs)
+      }`,
   );
   return out.join("\n") + "\n";
 }
@@ -195,6 +197,6 @@ export function renderJobSummary(r: TestsReport): string {
   if (r.failures.length) lines.push(...r.failures.map((f) => `- \`${f.nodeId}\``), "");
   if (r.pullRequest) lines.push(`Pull request: ${r.pullRequest.url}`, "");
   else if (r.branch) lines.push(`Branch: \`${r.branch}\``, "");
-  lines.push(`Model calls: ${r.llm.calls}; total time ${secs(r.totalMs)}.`);
+  lines.push(`Model calls: ${r.llm.calls}${serverUsageSuffix(r.llm)}; total time ${secs(r.totalMs)}.`);
   return lines.join("\n");
 }

@@ -125,3 +125,48 @@ export async function createOverlayWorktree(
     throw err;
   }
 }
+
+/**
+ * The same view without a second checkout: in `worktree` (our own temporary worktree at `headSha`, the patch
+ * applied), the source files that differ from `oldSha` are put back as they were there while `fn` runs, then
+ * restored to `headSha` (checked). Test files and the patch stay as they are. Costs only the changed files.
+ */
+export async function withOldSourceInPlace<T>(
+  worktree: Git,
+  oldSha: string,
+  headSha: string,
+  isTestPath: (path: string) => boolean,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const diff = await worktree.run(["diff", "--name-status", "--no-renames", "-z", oldSha, headSha]);
+  const fields = diff.stdout.split("\0").filter((f) => f !== "");
+  const addedSince: string[] = [];
+  const fromOld: string[] = []; // modified or deleted since: both come back from the old commit
+  const deletedSince: string[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [status, path] = [fields[i], fields[i + 1]];
+    if (isTestPath(path)) continue;
+    if (status === "A") addedSince.push(path);
+    else fromOld.push(path);
+    if (status === "D") deletedSince.push(path);
+  }
+  const touched = [...fromOld, ...addedSince];
+  if (touched.length === 0) return await fn();
+  try {
+    for (const path of addedSince) await Deno.remove(join(worktree.dir, path)).catch(() => {});
+    for (let i = 0; i < fromOld.length; i += 200) {
+      await worktree.run(["checkout", oldSha, "--", ...fromOld.slice(i, i + 200)]);
+    }
+    return await fn();
+  } finally {
+    for (const path of deletedSince) await Deno.remove(join(worktree.dir, path)).catch(() => {});
+    const back = [...addedSince, ...fromOld.filter((p) => !deletedSince.includes(p))];
+    for (let i = 0; i < back.length; i += 200) {
+      await worktree.run(["checkout", headSha, "--", ...back.slice(i, i + 200)]);
+    }
+    // `checkout <commit> -- path` also stages; the index goes back to HEAD's for those paths.
+    await worktree.run(["reset", "-q", headSha, "--", ...touched]);
+    const left = await worktree.run(["diff", "--name-only", headSha, "--", ...touched]);
+    if (left.stdout.trim()) throw new Error(`could not restore the worktree's source: ${left.stdout.trim()}`);
+  }
+}

@@ -44,6 +44,7 @@ def test_ratio():
 
 const BASE_FILES = {
   "conftest.py": "",
+  "shop/legacy.py": "OLD = True\n",
   "shop/__init__.py": "",
   "shop/pricing.py": PRICING_V1,
   "tests/test_pricing.py": TEST_V1,
@@ -63,7 +64,7 @@ interface Checked {
 async function check(
   repo: PyRepo,
   patched: string,
-  options: { pullRequestBase?: string; testFile?: string; sourceFiles?: string[] } = {},
+  options: { pullRequestBase?: string; testFile?: string; sourceFiles?: string[]; secondWorktree?: boolean } = {},
 ): Promise<Checked> {
   const git = new Git(repo.dir);
   const head = await git.headSha();
@@ -90,7 +91,10 @@ async function check(
       collectedAfter: verification.runs[verification.runs.length - 1].collected,
       currentTrees: [worktree.dir, repo.dir],
       pytest: PYTEST,
+      inPlace: options.secondWorktree ? undefined : { worktree: worktree.git, currentTrees: [repo.dir] },
     });
+    // In place, the fix's worktree is back to HEAD plus the patch, index included.
+    assert.equal(await worktree.git.text(["status", "--porcelain"]), `M ${path}`);
     return { verification, proof };
   } finally {
     await worktree.remove();
@@ -264,6 +268,25 @@ Deno.test("proveFix: a renamed import fails on the old code, which lacks the new
   }, [{
     message: "Rename label to price_label, euros",
     files: { "shop/pricing.py": PRICING_V2.replace("def label", "def price_label") },
+  }]));
+
+Deno.test("in a second worktree too: an honest fix is proven and a cheat refused", () =>
+  withRepo(async (repo) => {
+    const honest = await check(repo, withLabelTest('    assert label(5) == "5.00 EUR"'), { secondWorktree: true });
+    assert.equal(honest.proof?.kind, "proven", JSON.stringify(honest.proof));
+    const cheat = await check(repo, withLabelTest("    assert label(5)"), { secondWorktree: true });
+    assertRefused(cheat, "tests/test_pricing.py::test_label");
+    const renamed = withLabelTest('    assert label(5) == "5.00 EUR"') + "\n";
+    assert.equal((await check(repo, renamed, { secondWorktree: true })).proof?.kind, "proven");
+  }));
+
+Deno.test("in place, source files added or deleted since the old commit are put back exactly", () =>
+  withRepo(async (repo) => {
+    const { proof } = await check(repo, withLabelTest('    assert label(5) == "5.00 EUR"'));
+    assert.equal(proof?.kind, "proven", JSON.stringify(proof));
+  }, [{
+    message: "euros, a new module, an old one gone",
+    files: { "shop/pricing.py": PRICING_V2, "shop/currency.py": "EUR = 'EUR'\n", "shop/legacy.py": null },
   }]));
 
 // --- where no proof is possible ------------------------------------------------------------------------

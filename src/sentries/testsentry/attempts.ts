@@ -129,6 +129,7 @@ function proveAgainstOldSource(
     currentTrees: [input.worktree.dir, origin.userTree],
     pytest: input.pytest,
     signal: input.signal,
+    inPlace: { worktree: input.worktree.git, currentTrees: [origin.userTree] },
   });
 }
 

@@ -1,13 +1,14 @@
 /**
  * Step 6b of `sentries tests`: prove that each repaired test still tells the old behaviour from the new.
  * After the patch passes on the new code, the repaired tests run once more over the source as it was before
- * the change that broke them (a second worktree: old source, patched tests). A test that passes there too no
+ * the change that broke them (old source, patched tests: in the fix's own worktree with the changed source files
+ * put back for the run, or in a second worktree). A test that passes there too no
  * longer checks what changed, and the patch is refused with a reason for the patcher.
  */
 import { join, resolve } from "node:path";
 import { isTestFile } from "../../context/resolve.ts";
 import type { Git } from "../../git/git.ts";
-import { createOverlayWorktree, findOldSource, type OverlayFile } from "../../git/overlay.ts";
+import { createOverlayWorktree, findOldSource, type OverlayFile, withOldSourceInPlace } from "../../git/overlay.ts";
 import { moduleOf, type PytestConfig, type PytestRun, runPytest, unusableRunReason } from "../../pytest/mod.ts";
 import type { RepairedTest } from "../../pytest/repaired.ts";
 import type { FailureKind, TestFailure } from "../../pytest/results.ts";
@@ -67,6 +68,12 @@ export interface ProveInput {
   currentTrees: string[];
   pytest: PytestConfig;
   signal?: AbortSignal;
+  /**
+   * Prove in the fix's own temporary worktree (the patch applied): its changed source files go back to the
+   * old commit for the run and are restored after it, which costs far less than a second checkout. Only for
+   * a worktree Sentries owns; `currentTrees` then names the folders besides it that hold the new code.
+   */
+  inPlace?: { worktree: Git; currentTrees: string[] };
 }
 
 export const PROBE_FILE = "sentries_old_source_probe.py";
@@ -83,6 +90,27 @@ export async function proveFix(input: ProveInput): Promise<DifferentialProof> {
   });
   if (old.kind === "none") return { kind: "unproven", reason: old.reason, tests, durationMs: elapsed() };
   const at = { oldSha: old.sha, oldLabel: old.label, rule: old.rule };
+  const judgeIn = async (dir: string, currentTrees: string[]): Promise<DifferentialProof> => {
+    const probe = probePath(input.repaired);
+    const probeFile = join(dir, probe);
+    await Deno.writeTextFile(probeFile, probeSource(dir, currentTrees, topLevelNames(input.sourceFiles)));
+    try {
+      const judged = judge(input, await runOld(dir, input, probe), probe, old.label);
+      return { ...judged, ...at, tests: judged.tests, durationMs: elapsed() } as DifferentialProof;
+    } finally {
+      await Deno.remove(probeFile).catch(() => {});
+    }
+  };
+  if (input.inPlace) {
+    const { worktree, currentTrees } = input.inPlace;
+    return await withOldSourceInPlace(
+      worktree,
+      old.sha,
+      input.headSha,
+      isTestFile,
+      () => judgeIn(worktree.dir, currentTrees),
+    );
+  }
   const worktree = await createOverlayWorktree(
     input.repo,
     old.sha,
@@ -92,14 +120,7 @@ export async function proveFix(input: ProveInput): Promise<DifferentialProof> {
     input.signal,
   );
   try {
-    const probe = probePath(input.repaired);
-    await Deno.writeTextFile(
-      join(worktree.dir, probe),
-      probeSource(worktree.dir, input.currentTrees, topLevelNames(input.sourceFiles)),
-    );
-    const run = await runOld(worktree.dir, input, probe);
-    const judged = judge(input, run, probe, old.label);
-    return { ...judged, ...at, tests: judged.tests, durationMs: elapsed() } as DifferentialProof;
+    return await judgeIn(worktree.dir, input.currentTrees);
   } finally {
     await worktree.remove();
   }

@@ -8,6 +8,7 @@ import { type LlmClient, sameModelName } from "../llm/mod.ts";
 import { llmClientFor } from "../llm/for_config.ts";
 import { createGitHub } from "../github/mod.ts";
 import { ProgramNotPermittedError, runProgram } from "../proc/run.ts";
+import { describeInterpreter, displayCommand, findProjectEnvironment, interpreterLine } from "../pytest/environment.ts";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 
@@ -103,28 +104,28 @@ async function checkGit(repoPath: string): Promise<CheckResult[]> {
 }
 
 async function checkPytest(repoPath: string, command?: string[]): Promise<CheckResult> {
-  const attempts: Array<[string, string[]]> = command && command.length > 0
-    ? [[command[0], [...command.slice(1), "--version"]]]
-    : [["pytest", ["--version"]], ["python3", ["-m", "pytest", "--version"]]];
-  let lastError = "";
-  for (const [program, args] of attempts) {
+  // The same environment `sentries tests` uses: the configured command, VIRTUAL_ENV, .venv/ or venv/, PATH.
+  const environment = findProjectEnvironment(repoPath, command);
+  const attempts = environment.command ? [environment.command] : [["pytest"], ["python3", "-m", "pytest"]];
+  for (const attempt of attempts) {
+    let interpreter;
     try {
-      const result = await runProgram(program, args, { cwd: repoPath, timeoutMs: 60_000 });
-      if (result.code === 0) {
-        const version = (result.stdout + result.stderr).trim().split("\n")[0];
-        return { name: "pytest", status: "ok", detail: `${version} (${[program, ...args.slice(0, -1)].join(" ")})` };
-      }
-      lastError = (result.stderr || result.stdout).trim().split("\n").pop() ?? "";
+      interpreter = await describeInterpreter(attempt, environment.source, repoPath);
     } catch (err) {
       if (err instanceof ProgramNotPermittedError) return failFrom("pytest", err);
-      lastError = describeError(err);
+      throw err;
     }
+    if (interpreter.pytestVersion) return { name: "pytest", status: "ok", detail: interpreterLine(interpreter) };
   }
   return {
     name: "pytest",
     status: "fail",
-    detail: `pytest is not runnable in ${repoPath}${lastError ? ` (${lastError})` : ""}`,
-    hint: "install it in the project's environment: python3 -m pip install pytest",
+    detail: `pytest is not runnable in ${repoPath} (tried ${
+      attempts.map((a) => "`" + displayCommand(a) + "`").join(", ")
+    })`,
+    hint: environment.python
+      ? `install it in the project's environment: ${environment.python} -m pip install pytest`
+      : "install it in the project's environment: python3 -m pip install pytest",
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { SentriesError } from "../errors.ts";
 import { ProgramNotFoundError, type RunOptions, runProgram, type RunResult } from "../proc/run.ts";
+import { displayCommand } from "./environment.ts";
 
 export const AUTO_PYTEST_COMMANDS: readonly (readonly string[])[] = [
   ["pytest"],
@@ -13,7 +14,7 @@ export const AUTO_PYTEST_COMMANDS: readonly (readonly string[])[] = [
 
 export class PytestNotInstalledError extends SentriesError {
   constructor(tried: readonly (readonly string[])[], cause?: unknown) {
-    super(`pytest is not installed (tried ${tried.map((c) => "`" + c.join(" ") + "`").join(", ")})`, {
+    super(`pytest is not installed (tried ${tried.map((c) => "`" + displayCommand(c) + "`").join(", ")})`, {
       hint: "pip install pytest (in the environment the tests run in)",
       code: "pytest.missing",
       cause,

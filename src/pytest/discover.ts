@@ -6,6 +6,7 @@
 import { SentriesError } from "../errors.ts";
 import { log } from "../log.ts";
 import { compareText, type TestFailure } from "./results.ts";
+import { describeInterpreter, type Interpreter, type InterpreterSource } from "./environment.ts";
 import { narrowRunConfig } from "./xdist.ts";
 import { DEFAULT_PYTEST_TIMEOUT_MS, type PytestConfig, type PytestRun, runPytest, unusableRunReason } from "./run.ts";
 
@@ -17,6 +18,8 @@ export interface Discovery {
   flaky: TestFailure[];
   /** The narrow re-run, when there was one. */
   rerun?: PytestRun;
+  /** Which Python and pytest ran the suite. */
+  interpreter?: Interpreter;
 }
 
 export async function discoverFailures(repoDir: string, config: PytestConfig): Promise<Discovery> {
@@ -33,19 +36,28 @@ export async function discoverFailures(repoDir: string, config: PytestConfig): P
       code: run.timedOut ? "pytest.timeout" : "pytest.unusable",
     });
   }
-  if (run.failures.length === 0) return { run, confirmed: [], flaky: [] };
+  const interpreter = describeInterpreter(run.command, interpreterSourceOf(config), repoDir).catch(() => undefined);
+  if (run.failures.length === 0) return { run, confirmed: [], flaky: [], interpreter: await interpreter };
 
   // A module that fails to import fails the same way every time: only tests are re-run.
   const broken = run.failures.filter((f) => f.kind === "collection_error");
   const tests = run.failures.filter((f) => f.kind !== "collection_error");
-  if (tests.length === 0) return { run, confirmed: run.failures, flaky: [] };
+  if (tests.length === 0) return { run, confirmed: run.failures, flaky: [], interpreter: await interpreter };
   const rerun = await rerunFailures(
     repoDir,
     await narrowRunConfig({ ...config, command: run.command }, repoDir),
     tests,
   );
   const { confirmed, flaky } = classifyRerun(tests, rerun);
-  return { run, confirmed: [...broken, ...confirmed].sort((a, b) => compareText(a.nodeId, b.nodeId)), flaky, rerun };
+  const sorted = [...broken, ...confirmed].sort((a, b) => compareText(a.nodeId, b.nodeId));
+  return { run, confirmed: sorted, flaky, rerun, interpreter: await interpreter };
+}
+
+/** Where the command came from: a virtualenv the pipeline found, the configured command, or PATH. */
+function interpreterSourceOf(config: PytestConfig): InterpreterSource {
+  const from = config.sources?.command;
+  if (from === "VIRTUAL_ENV" || from === ".venv" || from === "venv") return from;
+  return config.command && config.command.length > 0 ? "SENTRIES_PYTEST_COMMAND" : "PATH";
 }
 
 /** Names the setting that gave the command and the arguments, where one did. */

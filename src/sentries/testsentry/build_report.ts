@@ -179,6 +179,7 @@ export function buildTestsReport(s: TestsSteps): TestsReport {
     baseBranch: target.baseBranch,
     dirtyWorkingTree: target.dirty,
     pytestCommand: run?.command ?? [],
+    interpreter: discovery?.interpreter,
     before: discovery ? beforeOf(discovery) : undefined,
     failures: discovery?.confirmed ?? [],
     flaky: discovery?.flaky ?? [],

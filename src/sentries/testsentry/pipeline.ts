@@ -21,6 +21,7 @@ import {
 } from "../../pytest/mod.ts";
 import { discoverFromCiReport } from "../../pytest/ci_report.ts";
 import { diagnoseEnvironment } from "../../pytest/diagnose_facts.ts";
+import { withProjectEnvironment } from "../../pytest/environment.ts";
 import { resolvePolicy } from "../../patch/policy.ts";
 import { buildTestContext } from "../../context/mod.ts";
 import type { TestSentryOptions } from "./options.ts";
@@ -85,6 +86,8 @@ async function runInWorktree(
   target: RunTarget,
   worktree: Worktree,
 ): Promise<StepResults> {
+  // The project's Python environment (issue 14.3): VIRTUAL_ENV, then .venv/ or venv/ at the root, then PATH.
+  options = withProjectEnvironment(options, target.root);
   // A run with nothing to fix needs no model server, but a broken one should be said early, not after pytest.
   const probe = probeModelServer(options.llm);
   // Warms up a pytest to fork the re-runs from, while the full run goes on.

@@ -2,6 +2,7 @@
 import { renderAttemptLines, type RunSummary, serverUsageSuffix } from "../run_state.ts";
 export type { AttemptReport, StepTiming } from "../run_state.ts";
 import type { TestFailure } from "../../pytest/mod.ts";
+import { type Interpreter, interpreterLine } from "../../pytest/environment.ts";
 import type { FailureKind } from "../../pytest/results.ts";
 import type { OldOutcome } from "./prove.ts";
 
@@ -22,6 +23,8 @@ export interface TestsReport extends RunSummary {
   baseBranch?: string;
   dirtyWorkingTree: boolean;
   pytestCommand: string[];
+  /** Which Python and pytest ran the tests (src/pytest/environment.ts). */
+  interpreter?: Interpreter;
   before?: { passed: number; failed: number; errors: number; skipped: number; collected: number };
   failures: TestFailure[];
   flaky: TestFailure[];
@@ -94,6 +97,7 @@ export function renderHuman(r: TestsReport): string {
         `(${r.before.collected} collected) at ${r.baseSha.slice(0, 7)}${r.baseBranch ? ` on ${r.baseBranch}` : ""}`,
     );
   }
+  if (r.interpreter) out.push(`  tests ran with: ${interpreterLine(r.interpreter)}`);
   for (const f of r.failures.slice(0, 10)) out.push(`  ✗ ${f.nodeId} — ${f.message.split("\n")[0].slice(0, 120)}`);
   if (r.failures.length > 10) out.push(`  … and ${r.failures.length - 10} more`);
   for (const f of r.flaky) out.push(`  ~ flaky: ${f.nodeId} (passed when re-run alone)`);

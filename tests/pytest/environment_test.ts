@@ -1,0 +1,87 @@
+/**
+ * The project's Python environment (issue 14.3): SENTRIES_PYTEST_COMMAND, then VIRTUAL_ENV, then .venv/ or
+ * venv/ at the repository root, then PATH — and a real virtualenv runs the tests through the real permission set.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { displayCommand, findProjectEnvironment } from "../../src/pytest/environment.ts";
+import { runProgram } from "../../src/proc/run.ts";
+import { runCli } from "../support/cli.ts";
+import { createPyRepo } from "../support/pyrepo.ts";
+
+async function fakeVenv(dir: string): Promise<string> {
+  await Deno.mkdir(join(dir, "bin"), { recursive: true });
+  await Deno.writeTextFile(join(dir, "bin", "python"), "");
+  return join(dir, "bin", "python");
+}
+
+Deno.test("the order: configured command, VIRTUAL_ENV, .venv, venv, PATH", async () => {
+  const root = await Deno.makeTempDir({ prefix: "sentries-env-" });
+  const active = await Deno.makeTempDir({ prefix: "sentries-active-venv-" });
+  try {
+    const none = () => undefined;
+    assert.deepEqual(findProjectEnvironment(root, undefined, none), { source: "PATH" });
+    const venv = await fakeVenv(join(root, "venv"));
+    assert.equal(findProjectEnvironment(root, undefined, none).python, venv);
+    const dotVenv = await fakeVenv(join(root, ".venv"));
+    const found = findProjectEnvironment(root, undefined, none);
+    assert.equal(found.source, ".venv");
+    assert.equal(displayCommand(found.command!), `${dotVenv} -m pytest`);
+    const activePython = await fakeVenv(active);
+    const env = (n: string) => n === "VIRTUAL_ENV" ? active : undefined;
+    assert.equal(findProjectEnvironment(root, undefined, env).python, activePython);
+    assert.equal(findProjectEnvironment(root, undefined, env).source, "VIRTUAL_ENV");
+    // An active VIRTUAL_ENV that has no interpreter (deleted) does not win.
+    assert.equal(findProjectEnvironment(root, undefined, () => "/nonexistent/venv").source, ".venv");
+    assert.deepEqual(findProjectEnvironment(root, ["pytest", "-p", "x"], env), {
+      source: "SENTRIES_PYTEST_COMMAND",
+      command: ["pytest", "-p", "x"],
+    });
+  } finally {
+    await Deno.remove(root, { recursive: true });
+    await Deno.remove(active, { recursive: true });
+  }
+});
+
+Deno.test("a repository's .venv runs the tests (through the real permission set) and the report names it", async () => {
+  const repo = await createPyRepo({
+    files: {
+      ".gitignore": ".venv/\n",
+      "tests/test_dep.py": "import sys\nimport only_in_the_venv\n\n\ndef test_dep():\n" +
+        "    assert only_in_the_venv.VALUE == 1\n    assert sys.prefix != sys.base_prefix\n",
+    },
+  });
+  try {
+    const venv = join(repo.dir, ".venv");
+    // Shares the machine's pytest; the dependency exists only in the venv's own site-packages.
+    const made = await runProgram("python3", ["-m", "venv", "--without-pip", "--system-site-packages", venv]);
+    assert.equal(made.code, 0, made.stderr);
+    const site = await runProgram(join(venv, "bin", "python"), [
+      "-c",
+      "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+    ]);
+    await Deno.writeTextFile(join(site.stdout.trim(), "only_in_the_venv.py"), "VALUE = 1\n");
+
+    for (const fork of ["on", "off"]) {
+      const r = await runCli(["tests", "--json"], { cwd: repo.dir, env: { SENTRIES_PYTEST_FORK: fork } });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const report = JSON.parse(r.stdout);
+      assert.equal(report.outcome, "no_failures", r.stdout);
+      assert.equal(report.interpreter.source, ".venv");
+      assert.equal(report.interpreter.python, join(venv, "bin", "python"));
+      assert.match(report.interpreter.pytestVersion, /^\d+\./);
+    }
+    const human = await runCli(["tests"], { cwd: repo.dir });
+    assert.match(
+      human.stdout,
+      /tests ran with: pytest \d\S* with Python 3\.\S+ \(.*\.venv\/bin\/python, from \.venv\)/,
+    );
+    const doctor = await runCli(["doctor"], { cwd: repo.dir });
+    assert.match(
+      doctor.stdout + doctor.stderr,
+      /pytest: pytest \d\S* with Python 3\S* \(.*\.venv\/bin\/python, from \.venv\)/,
+    );
+  } finally {
+    await repo.cleanup();
+  }
+});

@@ -30,6 +30,8 @@ export interface PytestConfig {
   heartbeat?: Heartbeat;
   /** Where `command` and `extraArgs` were set (e.g. "flag --pytest-args"), for hints; "default" when not set. */
   sources?: { command?: string; args?: string };
+  /** Added to PYTEST_ENV for every run (the worktree's PYTHONPATH, isolation.ts); the fork server gets the same. */
+  env?: Record<string, string>;
 }
 
 export interface Heartbeat {
@@ -132,7 +134,7 @@ async function runOnServerOrStart(
   return await runFirstAvailablePytest(
     command,
     args,
-    { cwd: repoDir, env: PYTEST_ENV, timeoutMs, signal: config.signal },
+    { cwd: repoDir, env: { ...PYTEST_ENV, ...config.env }, timeoutMs, signal: config.signal },
     reportExists,
   );
 }

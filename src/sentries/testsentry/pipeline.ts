@@ -22,6 +22,7 @@ import {
 import { discoverFromCiReport } from "../../pytest/ci_report.ts";
 import { diagnoseEnvironment } from "../../pytest/diagnose_facts.ts";
 import { withProjectEnvironment } from "../../pytest/environment.ts";
+import { worktreePytestEnv } from "../../pytest/isolation.ts";
 import { resolvePolicy } from "../../patch/policy.ts";
 import { buildTestContext } from "../../context/mod.ts";
 import type { TestSentryOptions } from "./options.ts";
@@ -93,7 +94,12 @@ async function runInWorktree(
   // Warms up a pytest to fork the re-runs from, while the full run goes on.
   const warmUp = new AbortController();
   const forkServer = forkServerWanted(options.config)
-    ? startForkServerFor(options.config.pytestCommand, PYTEST_ENV, AUTO_PYTEST_COMMANDS, warmUp.signal)
+    ? startForkServerFor(
+      options.config.pytestCommand,
+      { ...PYTEST_ENV, ...worktreePytestEnv(worktree.dir, target.root) }, // the worktree's source wins (15.4)
+      AUTO_PYTEST_COMMANDS,
+      warmUp.signal,
+    )
     : undefined;
   try {
     return await fixInWorktree(options, state, target, worktree, forkServer);
@@ -124,6 +130,7 @@ async function fixInWorktree(
     signal: options.signal,
     forkServer,
     sources: { command: config.sources.pytestCommand, args: config.sources.pytestArgs }, // hints name the setting used
+    env: worktreePytestEnv(worktree.dir, target.root), // the worktree's source wins on sys.path (issue 15.4)
   };
 
   // discover

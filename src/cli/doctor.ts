@@ -1,7 +1,9 @@
 import { Command } from "@commander-js/extra-typings";
-import { runDoctor } from "../doctor/checks.ts";
+import { type CheckResult, runDoctor } from "../doctor/checks.ts";
 import { renderCheck } from "../doctor/render.ts";
-import { loadRunConfig } from "./context.ts";
+import { type Config } from "../config/load.ts";
+import { ConfigError, EXIT_USAGE } from "../errors.ts";
+import { type GlobalOptions, loadRunConfig } from "./context.ts";
 import { exitState } from "./exit.ts";
 import { writeOut } from "../term.ts";
 
@@ -16,14 +18,16 @@ export function doctorCommand() {
 Examples:
   sentries doctor
   LLM_BASE=http://127.0.0.1:8080/v1 sentries doctor --json
-Exit code 0 when nothing failed, 1 otherwise.`,
+Exit codes: 0 nothing failed, 1 a check failed, 2 the configuration is invalid (the other checks need it).`,
     )
     .action(async (options, command) => {
-      const config = await loadRunConfig(command.parent?.opts() ?? {});
-      const results = await runDoctor(config, {
-        skipPrompt: options.promptModels === false,
-        onCheck: options.json ? undefined : (r) => writeOut(renderCheck(r) + "\n"),
-      });
+      const onCheck = options.json ? undefined : (r: CheckResult) => writeOut(renderCheck(r) + "\n");
+      const loaded = await loadDoctorConfig(command.parent?.opts() ?? {});
+      onCheck?.(loaded.check);
+      const results = [loaded.check];
+      if (loaded.config) {
+        results.push(...await runDoctor(loaded.config, { skipPrompt: options.promptModels === false, onCheck }));
+      }
       const failed = results.filter((r) => r.status === "fail").length;
       const warned = results.filter((r) => r.status === "warn").length;
       if (options.json) {
@@ -35,6 +39,20 @@ Exit code 0 when nothing failed, 1 otherwise.`,
             : `\n${failed} check${failed > 1 ? "s" : ""} failed.\n`,
         );
       }
-      exitState.code = failed === 0 ? 0 : 1;
+      exitState.code = loaded.config === undefined ? EXIT_USAGE : failed === 0 ? 0 : 1;
     });
+}
+
+/** The configuration as the first check: an invalid one fails doctor (exit 2) instead of passing unnoticed. */
+async function loadDoctorConfig(global: GlobalOptions): Promise<{ check: CheckResult; config?: Config }> {
+  try {
+    const config = await loadRunConfig(global);
+    return {
+      config,
+      check: { name: "configuration", status: "ok", detail: "valid (pyproject.toml, .env, environment and flags)" },
+    };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return { check: { name: "configuration", status: "fail", detail: err.message, hint: err.hint } };
+  }
 }

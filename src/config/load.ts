@@ -1,6 +1,7 @@
 /**
- * Resolves the configuration: defaults < `[tool.sentries]` in the target
- * repo's pyproject.toml < `.env` in the target repo < environment < flags.
+ * Resolves the configuration: defaults < `[tool.sentries]` in pyproject.toml <
+ * `.env` < environment < flags, both files at the repository's root even when
+ * the run starts in a subfolder.
  * Every value remembers where it came from, so an invalid one is reported
  * with its source (file and key) and exit code 2.
  */
@@ -11,6 +12,9 @@ import { ConfigError } from "../errors.ts";
 import { GUARD_KEYS, type SettingDef, SETTINGS } from "./settings.ts";
 import { readEnv } from "../env.ts";
 import { splitShellWords } from "./shell_words.ts";
+import { closestWord } from "./closest.ts";
+import { configRoot } from "./root.ts";
+import { validateDotenvKeys, validateGuards, validateRepository } from "./validate.ts";
 
 export interface GuardOverrides {
   allow?: string[];
@@ -63,21 +67,6 @@ async function readTextIfExists(path: string): Promise<string | undefined> {
     if (err instanceof Deno.errors.NotFound) return undefined;
     throw err;
   }
-}
-
-function closest(word: string, candidates: string[]): string | undefined {
-  const score = (a: string, b: string) => {
-    const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) dp[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-      for (let j = 1; j <= b.length; j++) {
-        dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      }
-    }
-    return dp[a.length][b.length];
-  };
-  const best = candidates.map((c) => ({ c, d: score(word, c) })).sort((x, y) => x.d - y.d)[0];
-  return best && best.d <= 3 ? best.c : undefined;
 }
 
 function showDefault(def: SettingDef): string {
@@ -171,7 +160,7 @@ function readToolSection(text: string, file: string): TomlSection {
       continue;
     }
     if (!known.includes(key)) {
-      const guess = closest(key, [...known, "tests", "docs"]);
+      const guess = closestWord(key, [...known, "tests", "docs"]);
       throw new ConfigError(`${file}: unknown key "${key}" in [tool.sentries]`, {
         hint: guess ? `did you mean "${guess}"?` : `known keys: ${known.join(", ")}`,
       });
@@ -204,8 +193,9 @@ function guardOverrides(raw: Record<string, RawValue>, file: string, sentry: str
 export async function loadConfig(options: LoadOptions): Promise<Config> {
   const env = options.env ?? readEnv;
   const repoPath = options.repoPath;
-  const pyprojectPath = join(repoPath, "pyproject.toml");
-  const dotenvPath = join(repoPath, ".env");
+  const root = await configRoot(repoPath);
+  const pyprojectPath = join(root, "pyproject.toml");
+  const dotenvPath = join(root, ".env");
 
   const pyprojectText = await readTextIfExists(pyprojectPath);
   const toml = pyprojectText === undefined
@@ -213,6 +203,7 @@ export async function loadConfig(options: LoadOptions): Promise<Config> {
     : readToolSection(pyprojectText, pyprojectPath);
   const dotenvText = await readTextIfExists(dotenvPath);
   const dotenv: Record<string, string> = dotenvText === undefined ? {} : parseDotenv(dotenvText);
+  validateDotenvKeys(dotenv, dotenvPath);
 
   const values: Record<string, unknown> = {};
   const sources: Record<string, string> = {};
@@ -254,13 +245,16 @@ export async function loadConfig(options: LoadOptions): Promise<Config> {
     }
   }
 
+  const guards = {
+    tests: guardOverrides(toml.guards.tests, pyprojectPath, "tests"),
+    docs: guardOverrides(toml.guards.docs, pyprojectPath, "docs"),
+  };
+  validateGuards(guards, pyprojectPath);
+  validateRepository(values.githubRepository as string | undefined, sources.githubRepository);
   return {
     ...(values as Omit<Config, "repoPath" | "guards" | "sources">),
     repoPath,
-    guards: {
-      tests: guardOverrides(toml.guards.tests, pyprojectPath, "tests"),
-      docs: guardOverrides(toml.guards.docs, pyprojectPath, "docs"),
-    },
+    guards,
     sources,
   };
 }

@@ -51,7 +51,11 @@ Deno.test("invalid configuration names the file and key and exits 2", async () =
     await Deno.writeTextFile(join(dir, "pyproject.toml"), "[tool.sentries]\nmax_attempts = 0\n");
     const r = await runCli(["doctor"], { cwd: dir });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /pyproject\.toml \[tool\.sentries\] max_attempts: must be at least 1/);
+    // doctor shows it as its failed configuration check; every other command as `error: …` on stderr.
+    assert.match(
+      r.stdout,
+      /\[FAIL\] configuration: .*pyproject\.toml \[tool\.sentries\] max_attempts: must be at least 1/,
+    );
     const bad = await runCli(["doctor"], { cwd: dir, env: { LLM_BASE: "nonsense" } });
     assert.equal(bad.code, 2);
   } finally {
@@ -65,7 +69,7 @@ Deno.test("INIT_CWD (set by deno task) is the default repository path", async ()
     await Deno.writeTextFile(join(dir, "pyproject.toml"), "[tool.sentries]\nnot_a_key = 1\n");
     const r = await runCli(["doctor"], { env: { INIT_CWD: dir } });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /unknown key "not_a_key"/);
+    assert.match(r.stdout, /unknown key "not_a_key"/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

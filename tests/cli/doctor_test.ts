@@ -110,3 +110,59 @@ Deno.test("children are spawned with a clean environment: LD_LIBRARY_PATH does n
     await standIn.close();
   }
 });
+
+Deno.test("doctor fails (exit 2) on configuration that would only fail mid-run, naming the exact table", async () => {
+  const standIn = await startStandIn();
+  const repo = await createPyRepo({
+    files: { ...TINY_REPO, "pyproject.toml": "[tool.sentries.tests]\nmax_changed_lines = 5000\n" },
+  });
+  try {
+    const r = await runCli(["doctor"], { cwd: repo.dir, env: { LLM_BASE: standIn.url } });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stdout, /\[FAIL\] configuration: .*\[tool\.sentries\.tests\] max_changed_lines = 5000 exceeds/);
+    assert.match(r.stdout, /→ guard limits can only be lowered; use at most 200/);
+    assert.doesNotMatch(r.stdout, /All checks passed/);
+    assert.equal(standIn.requests.length, 0, "no model is asked anything");
+    const json = await runCli(["doctor", "--json"], { cwd: repo.dir, env: { LLM_BASE: standIn.url } });
+    assert.equal(json.code, 2);
+    const parsed = JSON.parse(json.stdout);
+    assert.equal(parsed.ok, false);
+    assert.equal(parsed.checks[0].name, "configuration");
+    assert.equal(parsed.checks[0].status, "fail");
+  } finally {
+    await repo.cleanup();
+    await standIn.close();
+  }
+});
+
+Deno.test("doctor and tests refuse an unknown SENTRIES_* key in .env before running pytest", async () => {
+  const repo = await createPyRepo({ files: TINY_REPO });
+  try {
+    await repo.write({ ".env": "SENTRIES_MAX_ATTEMPT=2\n" });
+    const doctor = await runCli(["doctor"], { cwd: repo.dir });
+    assert.equal(doctor.code, 2);
+    assert.match(doctor.stdout, /\[FAIL\] configuration: .*\.env: unknown setting SENTRIES_MAX_ATTEMPT/);
+    const tests = await runCli(["tests", "--dry-run"], { cwd: repo.dir });
+    assert.equal(tests.code, 2);
+    assert.match(
+      tests.stderr,
+      /error: .*unknown setting SENTRIES_MAX_ATTEMPT\nhint: did you mean SENTRIES_MAX_ATTEMPTS\?/,
+    );
+    assert.doesNotMatch(tests.stderr, /running pytest/);
+  } finally {
+    await repo.cleanup();
+  }
+});
+
+Deno.test("-C a subfolder reads the repository root's pyproject.toml and .env", async () => {
+  const repo = await createPyRepo({
+    files: { ...TINY_REPO, "pyproject.toml": "[tool.sentries.tests]\nmax_files = 9\n" },
+  });
+  try {
+    const r = await runCli(["-C", "pkg", "doctor", "--json"], { cwd: repo.dir });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(JSON.parse(r.stdout).checks[0].detail, /pyproject\.toml \[tool\.sentries\.tests\] max_files = 9/);
+  } finally {
+    await repo.cleanup();
+  }
+});

@@ -1,0 +1,54 @@
+/**
+ * Checks of the whole configuration that need more than one value at a time, run when it is loaded (before
+ * pytest or any model call, and in `doctor`): the guard policies each sentry will use, the GitHub repository
+ * name, and the `.env` keys nothing reads.
+ */
+import { ConfigError } from "../errors.ts";
+import { resolvePolicy } from "../patch/policy.ts";
+import type { SentryKind } from "../patch/types.ts";
+import { closestWord } from "./closest.ts";
+import type { GuardOverrides } from "./load.ts";
+import { SETTINGS } from "./settings.ts";
+
+/**
+ * Resolves each sentry's guard policy now, so a limit above the hard one fails at start-up, and names the table
+ * the value is in (`[tool.sentries.tests]`), not only `[tool.sentries]`.
+ */
+export function validateGuards(guards: Record<SentryKind, GuardOverrides>, pyprojectPath: string): void {
+  for (const sentry of ["tests", "docs"] as const) {
+    try {
+      resolvePolicy(sentry, guards[sentry]);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      const table = `[tool.sentries.${sentry}]`;
+      const message = err.message.replace(/^\[tool\.sentries(\.(tests|docs))?\]\s*/, "");
+      throw new ConfigError(`${pyprojectPath} ${table} ${message}`, { hint: err.hint, cause: err });
+    }
+  }
+}
+
+/** GitHub names a repository owner/name; anything else would only fail when the run tries to push. */
+export function validateRepository(repository: string | undefined, source: string | undefined): void {
+  if (repository === undefined || /^[^/\s]+\/[^/\s]+$/.test(repository.trim())) return;
+  throw new ConfigError(`invalid value ${JSON.stringify(repository)} for ${source ?? "GITHUB_REPOSITORY"}`, {
+    hint: "use owner/name, e.g. octo-org/shop",
+  });
+}
+
+/** Names in `.env` that Sentries reads besides its settings' own. */
+const OTHER_DOTENV_NAMES = ["GH_TOKEN"];
+
+/**
+ * A `SENTRIES_*` key in `.env` that no setting reads is an error, like an unknown key in `[tool.sentries]`:
+ * a typo would otherwise be silently ignored. Other keys belong to other tools sharing the file.
+ */
+export function validateDotenvKeys(dotenv: Record<string, string>, dotenvPath: string): void {
+  const known = [...SETTINGS.map((s) => s.env), ...OTHER_DOTENV_NAMES];
+  for (const key of Object.keys(dotenv)) {
+    if (!key.startsWith("SENTRIES_") || known.includes(key)) continue;
+    const guess = closestWord(key, known.filter((k) => k.startsWith("SENTRIES_")));
+    throw new ConfigError(`${dotenvPath}: unknown setting ${key}`, {
+      hint: guess ? `did you mean ${guess}?` : 'see README "Configuration" for the settings, or remove the line',
+    });
+  }
+}

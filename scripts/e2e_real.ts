@@ -161,7 +161,7 @@ async function startServer(): Promise<{ base: string; child: Deno.ChildProcess }
 
 async function calibrate(base: string): Promise<Record<string, unknown>> {
   const samples: Record<string, string> = {
-    "python source": await Deno.readTextFile(join(ROOT, "examples/sample-project/shop/cart.py")).catch(() => ""),
+    "python source": await Deno.readTextFile(join(ROOT, "examples/sample-project/shop/pricing.py")).catch(() => ""),
     "markdown (README)": (await Deno.readTextFile(join(ROOT, "README.md"))).slice(0, 8000),
     "TypeScript": (await Deno.readTextFile(join(ROOT, "src/llm/client.ts"))).slice(0, 8000),
   };
@@ -243,6 +243,7 @@ async function runCli(name: string, args: string[], env: Record<string, string>)
         promptMs: r.promptMs,
         generationMs: r.generationMs,
         durationMs: r.durationMs,
+        stoppedEarly: r.stoppedEarly,
         ok: r.ok,
         error: r.error,
       };

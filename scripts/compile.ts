@@ -115,8 +115,12 @@ export function compileArgs({ target, output, configPath, typeCheck = true }: Co
  * The config to compile with: deno.json itself, or (with extra hosts) a copy beside it whose
  * `net` list has them added. Flags like --allow-net REPLACE a set's list rather than add to it,
  * so the copy is the only way to add a host without dropping loopback and the GitHub API.
+ * `prefix` names the copy (tests that run beside the compile script's own tests use their own).
  */
-export async function prepareConfig(extraNet: string[]): Promise<{ path: string; remove: () => Promise<void> }> {
+export async function prepareConfig(
+  extraNet: string[],
+  prefix = ".deno.compile-",
+): Promise<{ path: string; remove: () => Promise<void> }> {
   const original = join(PROJECT_ROOT, "deno.json");
   if (extraNet.length === 0) return { path: original, remove: async () => {} };
   const config = JSON.parse(await Deno.readTextFile(original));
@@ -124,7 +128,7 @@ export async function prepareConfig(extraNet: string[]): Promise<{ path: string;
   if (!Array.isArray(set?.net)) throw new CompileError(`deno.json: permissions.${PERMISSION_SET}.net is not a list`);
   set.net = [...new Set([...set.net, ...extraNet])];
   // Same folder, so relative paths, the lock file and node_modules resolve as for deno.json.
-  const path = join(PROJECT_ROOT, `.deno.compile-${crypto.randomUUID().slice(0, 8)}.json`);
+  const path = join(PROJECT_ROOT, `${prefix}${crypto.randomUUID().slice(0, 8)}.json`);
   await Deno.writeTextFile(path, JSON.stringify(config, null, 2));
   return { path, remove: () => Deno.remove(path).catch(() => {}) };
 }

@@ -14,13 +14,9 @@ import { readEnv } from "../env.ts";
 import { splitShellWords } from "./shell_words.ts";
 import { closestWord } from "./closest.ts";
 import { configRoot } from "./root.ts";
-import { validateDotenvKeys, validateGuards, validateRepository } from "./validate.ts";
+import { type GuardOverrides, validateDotenvKeys, validateGuards, validateRepository } from "./validate.ts";
 
-export interface GuardOverrides {
-  allow?: string[];
-  maxFiles?: number;
-  maxChangedLines?: number;
-}
+export type { GuardOverrides } from "./validate.ts";
 
 export interface Config {
   repoPath: string;

@@ -7,8 +7,14 @@ import { ConfigError } from "../errors.ts";
 import { resolvePolicy } from "../patch/policy.ts";
 import type { SentryKind } from "../patch/types.ts";
 import { closestWord } from "./closest.ts";
-import type { GuardOverrides } from "./load.ts";
 import { SETTINGS } from "./settings.ts";
+
+/** A sentry's guard settings from `[tool.sentries.<sentry>]`: they may only narrow the built-in policy. */
+export interface GuardOverrides {
+  allow?: string[];
+  maxFiles?: number;
+  maxChangedLines?: number;
+}
 
 /**
  * Resolves each sentry's guard policy now, so a limit above the hard one fails at start-up, and names the table

@@ -152,21 +152,37 @@ export async function withOldSourceInPlace<T>(
   }
   const touched = [...fromOld, ...addedSince];
   if (touched.length === 0) return await fn();
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown };
   try {
     for (const path of addedSince) await Deno.remove(join(worktree.dir, path)).catch(() => {});
     for (let i = 0; i < fromOld.length; i += 200) {
       await worktree.run(["checkout", oldSha, "--", ...fromOld.slice(i, i + 200)]);
     }
-    return await fn();
-  } finally {
-    for (const path of deletedSince) await Deno.remove(join(worktree.dir, path)).catch(() => {});
-    const back = [...addedSince, ...fromOld.filter((p) => !deletedSince.includes(p))];
-    for (let i = 0; i < back.length; i += 200) {
-      await worktree.run(["checkout", headSha, "--", ...back.slice(i, i + 200)]);
-    }
-    // `checkout <commit> -- path` also stages; the index goes back to HEAD's for those paths.
-    await worktree.run(["reset", "-q", headSha, "--", ...touched]);
-    const left = await worktree.run(["diff", "--name-only", headSha, "--", ...touched]);
-    if (left.stdout.trim()) throw new Error(`could not restore the worktree's source: ${left.stdout.trim()}`);
+    outcome = { ok: true, value: await fn() };
+  } catch (error) {
+    outcome = { ok: false, error };
   }
+  await restoreSource(worktree, headSha, touched, addedSince, fromOld, deletedSince);
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
+/** Puts the worktree's source back at `headSha` after {@link withOldSourceInPlace}, and checks nothing is left. */
+async function restoreSource(
+  worktree: Git,
+  headSha: string,
+  touched: string[],
+  addedSince: string[],
+  fromOld: string[],
+  deletedSince: string[],
+): Promise<void> {
+  for (const path of deletedSince) await Deno.remove(join(worktree.dir, path)).catch(() => {});
+  const back = [...addedSince, ...fromOld.filter((p) => !deletedSince.includes(p))];
+  for (let i = 0; i < back.length; i += 200) {
+    await worktree.run(["checkout", headSha, "--", ...back.slice(i, i + 200)]);
+  }
+  // `checkout <commit> -- path` also stages; the index goes back to HEAD's for those paths.
+  await worktree.run(["reset", "-q", headSha, "--", ...touched]);
+  const left = await worktree.run(["diff", "--name-only", headSha, "--", ...touched]);
+  if (left.stdout.trim()) throw new Error(`could not restore the worktree's source: ${left.stdout.trim()}`);
 }

@@ -8,6 +8,7 @@ import { runCli } from "../support/cli.ts";
 import { createPyRepo } from "../support/pyrepo.ts";
 
 const FAILING_REPO = {
+  "conftest.py": "",
   "calc.py": "def add(a, b):\n    return a + b\n",
   "tests/test_calc.py": "from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 4\n",
 };
@@ -59,7 +60,7 @@ Deno.test("--json: an expected failure prints one JSON error object on stdout, a
       { name: "status outside a repository", args: ["status", "--json"], code: 2, errorCode: /./ },
       {
         name: "invalid configuration",
-        args: ["doctor", "--json"],
+        args: ["tests", "--json"],
         env: { SENTRIES_MAX_ATTEMPTS: "abc" },
         code: 2,
         errorCode: /^config$/,
@@ -163,11 +164,18 @@ Deno.test("GITHUB_TOKEN without GITHUB_REPOSITORY: every command warns with the 
   }
 });
 
-Deno.test("an invalid setting has a hint that names the default", async () => {
-  const r = await runCli(["doctor"], { env: { SENTRIES_MAX_ATTEMPTS: "abc" } });
+Deno.test("an invalid setting has a hint that names the default; doctor shows it as its failed first check", async () => {
+  const r = await runCli(["tests"], { env: { SENTRIES_MAX_ATTEMPTS: "abc" } });
   assert.equal(r.code, 2);
   assert.match(
     r.stderr,
     /error: invalid value "abc" for environment variable SENTRIES_MAX_ATTEMPTS: expected a whole number\nhint: .*default \(3\)/,
   );
+  const doctor = await runCli(["doctor"], { env: { SENTRIES_MAX_ATTEMPTS: "abc" } });
+  assert.equal(doctor.code, 2, doctor.stderr);
+  assert.match(
+    doctor.stdout,
+    /^\[FAIL\] configuration: invalid value "abc" for environment variable SENTRIES_MAX_ATTEMPTS: expected a whole number\n.*default \(3\)/,
+  );
+  assertNoStack(doctor.stderr);
 });

@@ -354,7 +354,7 @@ Deno.test("a patch whose test also passes on the old code is refused; the proof'
       );
       assert.equal(report.proof.kind, "proven");
       assert.deepEqual(report.proof.tests.map((t: { old: string }) => t.old), ["failed"]);
-      assert.match(report.diff, /\+    assert describe\(4\) == "<4>"/);
+      assert.match(report.diff, /\+ {4}assert describe\(4\) == "<4>"/);
       // The pull request body (previewed without a token) shows the proof per test.
       assert.match(
         report.prPreview.body,

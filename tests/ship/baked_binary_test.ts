@@ -42,7 +42,7 @@ function jsonObjectAt(text: string, start: number): unknown {
 async function compileWithDenoAsBase(extraNet: string[]): Promise<{ permissions: BakedPermissions; tree: string }> {
   const dir = await Deno.makeTempDir({ prefix: "sentries-baked-" });
   const output = join(dir, "sentries");
-  const config = await prepareConfig(extraNet);
+  const config = await prepareConfig(extraNet, ".deno.baked-test-");
   try {
     const out = await new Deno.Command(Deno.execPath(), {
       args: compileArgs({ target: Deno.build.target, output, configPath: config.path, typeCheck: false }),

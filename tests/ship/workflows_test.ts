@@ -72,7 +72,9 @@ Deno.test("no example copies the install script any more: every sentries step us
     const workflow = await loadWorkflow(path);
     const steps = Object.values(workflow.jobs ?? {}).flatMap((job) => job.steps ?? []);
     assert.ok(steps.some((s) => s.uses === "OWNER/sentries@v1"), path);
-    for (const step of steps) assert.doesNotMatch(step.run ?? "", /(?:^|[\s;&|(/])sentries\s|\bcurl\b|releases\/download/, path);
+    for (const step of steps) {
+      assert.doesNotMatch(step.run ?? "", /(?:^|[\s;&|(/])sentries\s|\bcurl\b|releases\/download/, path);
+    }
   }
 });
 

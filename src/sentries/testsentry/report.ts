@@ -1,4 +1,5 @@
 /** What a `sentries tests` run did, for people (stdout), machines (--json), PRs and job summaries. */
+import { describeDeliveryPlan } from "../../delivery/plan.ts";
 import { renderAttemptLines, type RunSummary, serverUsageSuffix } from "../run_state.ts";
 export type { AttemptReport, StepTiming } from "../run_state.ts";
 import type { TestFailure } from "../../pytest/mod.ts";
@@ -118,6 +119,7 @@ export function renderHuman(r: TestsReport): string {
     out.push(`  ${head}`, ...proofLines(p).map((line) => `    ${line}`));
   }
   if (r.diff && r.dryRun) out.push("", r.diff.trimEnd(), "");
+  if (r.dryRun && r.deliveryPlan) out.push(...describeDeliveryPlan(r.deliveryPlan).map((l) => `  delivery: ${l}`));
   if (r.branch) out.push(`  branch: ${r.branch}${r.commit ? ` (${r.commit.slice(0, 7)})` : ""}`);
   if (r.pullRequest) out.push(`  pull request: ${r.pullRequest.url}`);
   if (r.duplicateOf) out.push(`  existing pull request: ${r.duplicateOf.url}`);

@@ -47,7 +47,8 @@ function promptText(req: StandInRequest): string {
 export function demoReply(req: StandInRequest): string {
   const text = promptText(req);
   const hasEvidence = text.includes("order_total") && text.includes("Total: ");
-  const isPlanner = req.messages[0]?.content.includes("triaging");
+  // Both roles share one system prompt (for the server's prompt cache); the task at the end tells them apart.
+  const isPlanner = req.messages.at(-1)?.content.includes("## Your task now: triage") ?? false;
   if (isPlanner) return hasEvidence ? PLAN : WRONG;
   return hasEvidence ? PATCH : "NO_CHANGES";
 }

@@ -61,7 +61,8 @@ function promptText(req: StandInRequest): string {
 export function docsDemoReply(req: StandInRequest): string {
   const text = promptText(req);
   const hasEvidence = text.includes("--shout → --loud") && text.includes("--times: 1 → 2");
-  const isPlanner = req.messages[0]?.content.includes("reviewing a pull request");
+  // Both roles share one system prompt (for the server's prompt cache); the task at the end tells them apart.
+  const isPlanner = req.messages.at(-1)?.content.includes("## Your task now: decide") ?? false;
   if (isPlanner) return hasEvidence ? PLAN : "VERDICT: NO_CHANGES\nREASON: nothing user-visible changed.";
   return hasEvidence ? PATCH : "NO_CHANGES";
 }

@@ -4,8 +4,23 @@
  */
 import { estimateTokens } from "../llm/tokens.ts";
 
-export interface ContextSection {
+/**
+ * What a prompt shows of one excerpt: a heading and its text. Both sentries' sections have this shape
+ * (ContextSection here, DocSection in docsentry/select.ts), and renderSections renders either.
+ */
+export interface Section {
   title: string;
+  text: string;
+}
+
+/**
+ * How sections are laid out in a prompt. "fenced": a `## title` heading and the text in a code fence (code,
+ * tracebacks, history). "banner": a `--- title ---` line above the bare text, for Markdown docs, whose own
+ * code fences would close a surrounding fence early.
+ */
+export type SectionLayout = "fenced" | "banner";
+
+export interface ContextSection extends Section {
   /** The file the section shows, when it shows one. */
   path?: string;
   /** The first line number of the excerpt, when it is one contiguous excerpt. */
@@ -22,12 +37,14 @@ export interface FittedContext {
   truncated: boolean;
 }
 
-export function renderSection(section: ContextSection): string {
+export function renderSection(section: Section, layout: SectionLayout = "fenced"): string {
+  if (layout === "banner") return `--- ${section.title} ---\n${section.text}`;
   return `## ${section.title}\n\`\`\`\n${section.text}\n\`\`\`\n`;
 }
 
-export function renderSections(sections: ContextSection[]): string {
-  return sections.map(renderSection).join("\n");
+/** The sections in order, one renderer for both sentries' prompts. */
+export function renderSections(sections: readonly Section[], layout: SectionLayout = "fenced"): string {
+  return sections.map((section) => renderSection(section, layout)).join(layout === "banner" ? "\n\n" : "\n");
 }
 
 /** Sections shorter than this after truncation are dropped instead: a stub helps nobody. */

@@ -8,6 +8,7 @@ import { Git } from "../../git/git.ts";
 import { createWorktree } from "../../git/worktree.ts";
 import { type PullRequestEvent, readPullRequestEvent } from "../../github/mod.ts";
 import { resolvePolicy } from "../../patch/mod.ts";
+import { renderSections } from "../../context/budget.ts";
 import { labelSpec } from "../../delivery/deliver.ts";
 import { planDelivery } from "../../delivery/plan.ts";
 import { writeJobSummary } from "../../delivery/summary.ts";
@@ -22,7 +23,7 @@ import { deliverDocs, docsDeliveryFacts, docsPrBody, docsTitle } from "./deliver
 import { readCodeChange, readDocsAt, renderChange } from "./material.ts";
 import { docsPlannerMessages } from "./prompts.ts";
 import { type DocsReport, renderDocsJobSummary } from "./report.ts";
-import { renderSections, selectDocSections } from "./select.ts";
+import { selectDocSections } from "./select.ts";
 import { mentionedNames, removedNames } from "./surface.ts";
 import { readEnv } from "../../env.ts";
 import type { DocSentryOptions } from "./options.ts";
@@ -102,7 +103,7 @@ async function documentChange(
   const change = renderChange(code, Math.floor(budget * 0.35));
   const selection = selectDocSections(docs, mentionedNames(code.surface), Math.floor(budget * 0.3));
   const docsConsidered = selection.ranked;
-  const sectionsText = renderSections(selection.sections);
+  const sectionsText = renderSections(selection.sections, "banner");
 
   const planReply = await state.step(
     "plan",

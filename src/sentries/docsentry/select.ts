@@ -3,6 +3,7 @@
  * exist, ranked by how often they mention the changed names (old and new),
  * cut to the relevant sections under a token budget, with paths and lines.
  */
+import type { Section } from "../../context/budget.ts";
 import { estimateTokens } from "../../llm/mod.ts";
 
 export interface DocFile {
@@ -10,7 +11,8 @@ export interface DocFile {
   content: string;
 }
 
-export interface DocSection {
+/** An excerpt of one doc; its title is "path (lines a-b)", and renderSections (context/budget.ts) renders it. */
+export interface DocSection extends Section {
   path: string;
   startLine: number;
   endLine: number;
@@ -113,15 +115,13 @@ export function selectDocSections(docs: DocFile[], names: string[], tokenBudget:
 }
 
 function toSection(path: string, s: { startLine: number; lines: string[] }, mentions: number): DocSection {
+  const endLine = s.startLine + s.lines.length - 1;
   return {
+    title: `${path} (lines ${s.startLine}-${endLine})`,
     path,
     startLine: s.startLine,
-    endLine: s.startLine + s.lines.length - 1,
+    endLine,
     text: s.lines.join("\n"),
     mentions,
   };
-}
-
-export function renderSections(sections: DocSection[]): string {
-  return sections.map((s) => `--- ${s.path} (lines ${s.startLine}-${s.endLine}) ---\n${s.text}`).join("\n\n");
 }

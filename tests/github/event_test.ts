@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { dirname } from "node:path";
 import { GitHubError, parsePullRequestEvent, readPullRequestEvent } from "../../src/github/mod.ts";
+import { writePullRequestEvent } from "../support/pr_event.ts";
 
 function pullRequestPayload(overrides: { headRepo?: unknown; userType?: string } = {}) {
   return {
@@ -86,4 +88,21 @@ Deno.test("a missing or broken event file is a clear GitHubError", async () => {
   await withEventFile("{not json", async (path) => {
     await assert.rejects(readPullRequestEvent(path), /is not valid JSON/);
   });
+});
+
+Deno.test("the test helper writes event files only into a folder its caller owns and removes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sentries-event-" });
+  const fields = { number: 7, title: "t", headSha: "a".repeat(40), headRef: "x", baseSha: "b".repeat(40), repo: "a/b" };
+  try {
+    const path = await writePullRequestEvent(fields, dir);
+    assert.equal(dirname(path), dir);
+    assert.equal((await readPullRequestEvent(path))?.number, 7);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  // Type-checked, never run: without a folder the helper used to make one that nobody removed
+  // (every test run left /tmp/sentries-event-* behind).
+  const _withoutFolder = () =>
+    // @ts-expect-error: the folder is required
+    writePullRequestEvent(fields);
 });

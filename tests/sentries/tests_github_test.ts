@@ -21,6 +21,8 @@ const FIX = `--- a/tests/test_greet.py\n+++ b/tests/test_greet.py\n@@ -4,2 +4,2 
 interface Setup {
   repo: PyRepo;
   origin: string;
+  /** Event files and step summaries; removed by close(). */
+  tmp: string;
   env: Record<string, string>;
   close(): Promise<void>;
   github: Awaited<ReturnType<typeof startFakeGitHub>>;
@@ -36,9 +38,11 @@ async function setup(): Promise<Setup> {
     reply: scriptedReply({ plan: UPDATE_PLAN("1. new greeting"), patches: [FIX] }),
   });
   const github = await startFakeGitHub({ repo: "acme/widgets" });
+  const tmp = await Deno.makeTempDir({ prefix: "sentries-event-" });
   return {
     repo,
     origin,
+    tmp,
     github,
     env: {
       LLM_BASE: standIn.url,
@@ -47,10 +51,15 @@ async function setup(): Promise<Setup> {
       GITHUB_API_URL: github.url,
     },
     async close() {
-      await standIn.close();
-      await github.close();
-      await repo.cleanup();
-      await Deno.remove(origin, { recursive: true });
+      // Folders first: a server that fails to close must not leave them behind.
+      try {
+        await Deno.remove(tmp, { recursive: true });
+        await Deno.remove(origin, { recursive: true });
+        await repo.cleanup();
+      } finally {
+        await standIn.close();
+        await github.close();
+      }
     },
   };
 }
@@ -67,7 +76,7 @@ async function remoteBranches(origin: string): Promise<string[]> {
 Deno.test("with a token: pushes the branch and opens a labelled PR with metadata; a second run opens no duplicate", async () => {
   const s = await setup();
   try {
-    const summary = join(await Deno.makeTempDir(), "summary.md");
+    const summary = join(s.tmp, "summary.md");
     const r = await runCli(["tests", "--json"], { cwd: s.repo.dir, env: { ...s.env, GITHUB_STEP_SUMMARY: summary } });
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
@@ -127,7 +136,7 @@ Deno.test("run for a pull request: targets the PR's head branch and labels the s
       headRef: "feature/greeting",
       baseSha: (await s.repo.git("rev-parse", "main")).trim(),
       repo: "acme/widgets",
-    });
+    }, s.tmp);
     const r = await runCli(["tests", "--json"], { cwd: s.repo.dir, env: { ...s.env, GITHUB_EVENT_PATH: event } });
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
@@ -179,7 +188,7 @@ Deno.test("run for a pull request with all tests green: the source PR is labelle
       headRef: "feature/ok",
       baseSha: headSha,
       repo: "acme/widgets",
-    });
+    }, s.tmp);
     const r = await runCli(["tests", "--json"], { cwd: s.repo.dir, env: { ...s.env, GITHUB_EVENT_PATH: event } });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).outcome, "no_failures");
@@ -207,7 +216,7 @@ Deno.test("run for a fork's pull request: nothing is pushed and no PR is opened 
       baseSha: headSha,
       repo: "acme/widgets",
       author: { login: "mallory", type: "User" },
-    });
+    }, s.tmp);
     const r = await runCli(["tests", "--json"], { cwd: s.repo.dir, env: { ...s.env, GITHUB_EVENT_PATH: event } });
     const report = JSON.parse(r.stdout);
     assert.equal(report.outcome, "fixed", r.stderr);

@@ -16,9 +16,12 @@ export interface PullRequestEventFields {
   action?: string;
 }
 
-/** Writes the event into `dir` (a new temp dir when absent) and returns its path. */
-export async function writePullRequestEvent(fields: PullRequestEventFields, dir?: string): Promise<string> {
-  const path = join(dir ?? await Deno.makeTempDir({ prefix: "sentries-event-" }), `event-${crypto.randomUUID()}.json`);
+/**
+ * Writes the event into `dir` and returns its path. The folder is the caller's, removed by its own cleanup:
+ * a temporary folder made here was never removed, and every run left a `/tmp/sentries-event-*` behind.
+ */
+export async function writePullRequestEvent(fields: PullRequestEventFields, dir: string): Promise<string> {
+  const path = join(dir, `event-${crypto.randomUUID()}.json`);
   const payload = {
     action: fields.action ?? "opened",
     number: fields.number,

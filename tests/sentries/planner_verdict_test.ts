@@ -37,6 +37,45 @@ Deno.test("readVerdict: no verdict stated means none, never update", () => {
   }
 });
 
+Deno.test("readVerdict: the format copied (several verdict words offered) states no verdict", () => {
+  const cases = [
+    "VERDICT: UPDATE_TESTS | SOURCE_BUG | NO_CHANGES\nREASON: <one sentence>\nPLAN:\n1. <file and test to change>",
+    "VERDICT: UPDATE_TESTS|SOURCE_BUG|NO_CHANGES",
+    "**VERDICT:** `UPDATE_TESTS | SOURCE_BUG | NO_CHANGES`",
+    "VERDICT: <UPDATE_TESTS | SOURCE_BUG | NO_CHANGES>",
+    "VERDICT: [UPDATE_TESTS / SOURCE_BUG / NO_CHANGES]",
+    "VERDICT: UPDATE_TESTS or SOURCE_BUG",
+    "VERDICT: SOURCE_BUG or NO_CHANGES",
+    "VERDICT: UPDATE_TESTS, SOURCE_BUG or NO_CHANGES",
+    "VERDICT: one of UPDATE_TESTS, SOURCE_BUG, NO_CHANGES",
+    "verdict = source_bug | no_changes",
+    "VERDICT: UPDATE_DOCS | NO_CHANGES\nREASON: <one sentence>",
+    "UPDATE_TESTS or SOURCE_BUG\nREASON: unsure",
+    // Two VERDICT lines that contradict each other state none either.
+    "VERDICT: SOURCE_BUG\nREASON: r\nVERDICT: UPDATE_TESTS",
+  ];
+  for (const text of cases) {
+    assert.equal(readVerdict(text, "UPDATE"), undefined, text);
+    assert.equal(parsePlannerAnswer(text, "UPDATE").verdict, undefined, text);
+  }
+});
+
+Deno.test("readVerdict: honest verdict lines with words around them still count", () => {
+  const cases: Array<[string, string]> = [
+    ["VERDICT: SOURCE_BUG (do not update the tests)\nREASON: r", "source_bug"],
+    ["VERDICT: NO_CHANGES (no update needed)", "no_changes"],
+    ["VERDICT: UPDATE_TESTS, not SOURCE_BUG: the function was renamed", "update"],
+    ["VERDICT: UPDATE_TESTS - no change to the source is needed", "update"],
+    ["VERDICT: the tests are stale, so UPDATE_TESTS", "update"],
+    ["VERDICT: update tests\nPLAN:\n1. x", "update"],
+    ["VERDICT: Source bug", "source_bug"],
+    // The format copied, then answered: the one verdict chosen counts.
+    ["VERDICT: UPDATE_TESTS | SOURCE_BUG | NO_CHANGES\n\nVERDICT: SOURCE_BUG\nREASON: r", "source_bug"],
+    ["VERDICT: UPDATE_DOCS\nREASON: the flag was renamed", "update"],
+  ];
+  for (const [text, want] of cases) assert.equal(readVerdict(text, "UPDATE"), want, text);
+});
+
 const FILES = {
   "pyproject.toml": `[tool.pytest.ini_options]\npythonpath = ["."]\n`,
   "calc/__init__.py": "",
@@ -78,6 +117,18 @@ Deno.test("a planner that never states a verdict: asked twice, then not_fixed, n
   assert.ok(requests.every(isPlannerRequest));
   assert.match(promptOf(requests[1]), /Your answer had no VERDICT line[\s\S]*VERDICT: UPDATE_TESTS \| SOURCE_BUG/);
   assert.equal(report.attempts.length, 0);
+});
+
+Deno.test("a planner that copies the format line: asked again, then not_fixed (never source_bug)", async () => {
+  const echo = "VERDICT: UPDATE_TESTS | SOURCE_BUG | NO_CHANGES\nREASON: <one sentence>\nPLAN:\n1. <file>";
+  const { r, requests } = await runWithPlanner([echo]);
+  assert.equal(r.code, 1, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.outcome, "not_fixed");
+  assert.equal(report.verdict, undefined);
+  assert.match(report.message, /the planner's answer had no verdict/);
+  assert.equal(requests.length, 2);
+  assert.ok(requests.every(isPlannerRequest));
 });
 
 Deno.test("a planner that states its verdict when reminded: the run goes on and fixes", async () => {

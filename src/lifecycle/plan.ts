@@ -10,7 +10,7 @@
 import { METADATA_FILE } from "../delivery/metadata.ts";
 import { orphanCleanupBranch } from "./orphan_names.ts";
 import { buildLineages, isPullVerified } from "./lineage.ts";
-import { ABANDONED_SUFFIX, ageInDays, KEEP_LABEL } from "./proof.ts";
+import { ABANDONED_SUFFIX, ageInDays, ageText, KEEP_LABEL, limitText } from "./proof.ts";
 import type {
   BranchEvidence,
   CleanupOptions,
@@ -26,8 +26,12 @@ import type {
 
 const DAY_MS = 86_400_000;
 
-function days(n: number): string {
-  return n === 1 ? "1 day" : `${n} days`;
+/** Why an artifact is (or is not) old enough: "3 days old, older than 1 day", "less than a day old; no age limit". */
+function ageReason(ageDays: number, maxAgeDays: number, old: boolean, source?: string): string {
+  const age = `${ageText(ageDays)}${source ? ` (by ${source})` : ""}`;
+  // With no limit (0 days) only a date after the clock's now is not old enough.
+  if (maxAgeDays <= 0) return old ? `${age}; no age limit` : `${age}, dated after now`;
+  return `${age}, ${old ? "" : "not "}${limitText(maxAgeDays)}`;
 }
 
 /** Older than the limit, to the millisecond; undefined when the age is not known. */
@@ -89,7 +93,7 @@ function planPull(lineage: Lineage, pr: PullEvidence, ageDays: number, opts: Cle
           `the branch ${foreignReason(copies)}, so it is not deleted. The bot no longer manages it; close it or ` +
           `take it over. Add the \`${KEEP_LABEL}\` label to keep a Sentries pull request as it is.`,
       },
-      reason: `${days(ageDays)} old, but its branch ${foreignReason(copies)}`,
+      reason: `${ageText(ageDays)}, but its branch ${foreignReason(copies)}`,
     });
     return;
   }
@@ -98,11 +102,12 @@ function planPull(lineage: Lineage, pr: PullEvidence, ageDays: number, opts: Cle
       kind: "close-pr",
       number: pr.number,
       branch: lineage.branch,
-      comment: `Closed by \`sentries cleanup\`: this Sentries pull request is ${days(ageDays)} old, older than the ` +
-        `${opts.maxAgeDays}-day limit, and its branch \`${lineage.branch}\` is removed with it. ` +
+      comment: `Closed by \`sentries cleanup\`: this Sentries pull request is ${ageText(ageDays)}, ` +
+        (opts.maxAgeDays > 0 ? `older than the ${opts.maxAgeDays}-day limit` : "and the cleanup had no age limit") +
+        `, and its branch \`${lineage.branch}\` is removed with it. ` +
         `Add the \`${KEEP_LABEL}\` label to keep a Sentries pull request.`,
     },
-    reason: `${days(ageDays)} old, older than ${days(opts.maxAgeDays)}`,
+    reason: ageReason(ageDays, opts.maxAgeDays, true),
     override: !verified ? "include-unverified" : lineage.foreign !== "none" ? "include-foreign-commits" : undefined,
   });
 }
@@ -133,7 +138,7 @@ function planBranch(
       branch: copy.name,
       sha: copy.sha,
     },
-    reason: `${days(ageDays)} old, older than ${days(opts.maxAgeDays)}`,
+    reason: ageReason(ageDays, opts.maxAgeDays, true),
     override: !copy.proof ? "include-unverified" : copy.foreign !== "none" ? "include-foreign-commits" : undefined,
   };
   (copy.location === "local" ? out.local : out.remote).push(planned);
@@ -150,9 +155,7 @@ function planLineage(lineage: Lineage, opts: CleanupOptions, context: RepoContex
   const old = oldEnough(lineage.createdAt, opts.maxAgeDays, now);
   const ageDays = ageInDays(lineage.createdAt, now) ?? 0;
   if (old !== true) {
-    const reason = old === undefined
-      ? "age unknown"
-      : `${days(ageDays)} old (by ${lineage.ageSource}), not older than ${days(opts.maxAgeDays)}`;
+    const reason = old === undefined ? "age unknown" : ageReason(ageDays, opts.maxAgeDays, false, lineage.ageSource);
     for (const artifact of names) out.skipped.push({ artifact, reason });
     return;
   }
@@ -173,7 +176,7 @@ function planOrphan(
   if (!orphan.metadata) return skip("the file is not the bot's metadata (it does not parse as such)");
   const old = oldEnough(orphan.createdAt, opts.maxAgeDays, now);
   const ageDays = ageInDays(orphan.createdAt, now) ?? 0;
-  if (!old) return skip(`${days(ageDays)} old, not older than ${days(opts.maxAgeDays)}`);
+  if (!old) return skip(ageReason(ageDays, opts.maxAgeDays, false));
   const onDefault = inventory.orphans.find((o) => o.isDefaultBranch && o.blob === orphan.blob);
   if (onDefault && onDefault !== orphan) {
     return skip(`the same file is on ${onDefault.branch}; removing it there covers this branch`);
@@ -191,10 +194,8 @@ function planOrphan(
       openPr,
       key: `cleanup-metadata-${orphan.blob}`,
     },
-    reason:
-      `left on ${orphan.branch} by a bot branch merged into it (created ${
-        days(ageDays)
-      } ago); removed by a commit on ${newBranch}` +
+    reason: `left on ${orphan.branch} by a bot branch merged into it (${ageText(ageDays)}); ` +
+      `removed by a commit on ${newBranch}` +
       (openPr ? ` and a pull request into ${orphan.branch}` : " (a local branch: no token or not on origin)"),
   });
 }

@@ -99,6 +99,18 @@ export function parseCommitLog(output: string): CommitInfo[] {
   });
 }
 
+/** "less than a day old", "1 day old", "12 days old" (`days` as ageInDays gives it: whole days, rounded down). */
+export function ageText(days: number): string {
+  if (days < 1) return "less than a day old";
+  return days === 1 ? "1 day old" : `${days} days old`;
+}
+
+/** Which artifacts an age limit takes: "older than 30 days", "older than 1 day"; 0 takes them all. */
+export function limitText(maxAgeDays: number): string {
+  if (maxAgeDays <= 0) return "of any age";
+  return maxAgeDays === 1 ? "older than 1 day" : `older than ${maxAgeDays} days`;
+}
+
 /** Whole days between `from` and `now`, rounded down; undefined for a missing or bad date. */
 export function ageInDays(from: string | undefined, now: Date): number | undefined {
   if (!from) return undefined;

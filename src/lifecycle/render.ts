@@ -2,6 +2,7 @@
 import { METADATA_FILE } from "../delivery/metadata.ts";
 import { describeAction } from "./execute.ts";
 import type { StatusReport } from "./lineage.ts";
+import { limitText } from "./proof.ts";
 import type { Outcome, Plan } from "./types.ts";
 
 export function table(header: string[], rows: string[][]): string {
@@ -69,7 +70,7 @@ export function renderPlan(plan: Plan, dryRun: boolean): string {
   const lines: string[] = [];
   const o = plan.options;
   lines.push(
-    `${dryRun ? "Dry run: would do" : "Plan"} (artifacts older than ${o.maxAgeDays} days` +
+    `${dryRun ? "Dry run: would do" : "Plan"} (artifacts ${limitText(o.maxAgeDays)}` +
       `${o.includeUnverified ? ", including unverified" : ""}` +
       `${o.includeForeignCommits ? ", including branches with others' commits" : ""}):`,
   );

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { newMetadata } from "../../src/delivery/metadata.ts";
 import { planCleanup } from "../../src/lifecycle/plan.ts";
+import { renderPlan } from "../../src/lifecycle/render.ts";
 import {
   ABANDONED_SUFFIX,
   isForeignCommit,
@@ -166,6 +167,43 @@ Deno.test("plan: age comes from the metadata first; an unknown age is never old 
   assert.match(s.skipped[0], /2 days old \(by metadata\), not older than 30 days/);
   const unknown = summary(inventory({ pulls: [], branches: [branch({ metadata: undefined, tipDate: undefined })] }));
   assert.match(unknown.skipped[0], /age unknown/);
+});
+
+Deno.test("plan wording: ages under a day, one day, and an age limit of 0 read as English", () => {
+  const hoursAgo = new Date(NOW.getTime() - 3 * 3_600_000).toISOString();
+  const fresh = { branches: [branch({ metadata: { ...meta, created_at: hoursAgo } })], pulls: [] };
+  const young = summary(inventory(fresh));
+  assert.match(young.skipped[0], /: less than a day old \(by metadata\), not older than 30 days$/);
+
+  const anyAge = planCleanup(inventory({ ...fresh, pulls: [pull({ createdAt: hoursAgo })] }), {
+    ...OPTS,
+    maxAgeDays: 0,
+  }, NOW);
+  const reasons = anyAge.actions.map((a) => a.reason);
+  assert.deepEqual(reasons, [
+    "less than a day old; no age limit",
+    "less than a day old; no age limit",
+  ]);
+  const close = anyAge.actions.find((a) => a.action.kind === "close-pr")?.action;
+  assert.ok(close?.kind === "close-pr");
+  assert.match(close.comment, /is less than a day old, and the cleanup had no age limit, and its branch/);
+  const header = renderPlan(anyAge, true).split("\n")[0];
+  assert.equal(header, "Dry run: would do (artifacts of any age):");
+
+  const threeDays = new Date(NOW.getTime() - 3 * 86_400_000).toISOString();
+  const oneDayLimit = summary(inventory({ branches: [branch({ metadata: { ...meta, created_at: threeDays } })] }), {
+    maxAgeDays: 1,
+  });
+  assert.deepEqual(oneDayLimit.actions, ["delete-remote-branch"]);
+  const plan = planCleanup(inventory({ branches: [branch({ metadata: { ...meta, created_at: threeDays } })] }), {
+    ...OPTS,
+    maxAgeDays: 1,
+  }, NOW);
+  assert.equal(plan.actions[0].reason, "3 days old, older than 1 day");
+  assert.match(renderPlan(plan, false), /^Plan \(artifacts older than 1 day\):/);
+  for (const text of [...reasons, close.comment, header, plan.actions[0].reason]) {
+    assert.doesNotMatch(text, /\b0 days old|older than 0 days|\b1 days\b/);
+  }
 });
 
 Deno.test("plan: orphaned metadata — default branch first, no duplicates, never a file that is not the bot's", () => {

@@ -32,3 +32,8 @@ export function progressBar(fraction: number, width = 24): string {
   const filled = Math.round(clamped * width);
   return `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
 }
+
+/** "1 token", "2 tokens", "0 tokens"; `many` where the plural is not the word plus "s" ("branches"). */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -119,8 +119,11 @@ export interface StatusReport {
     branches: number;
     localBranches: number;
     remoteBranches: number;
-    pullRequests: number;
-    openPullRequests: number;
+    /** Null when the pull requests were not listed (no token, or GitHub failed): unknown, not zero. */
+    pullRequests: number | null;
+    openPullRequests: number | null;
+    /** Why `pullRequests` is null; absent when they were listed. */
+    pullRequestsUnknownReason?: string;
     verified: number;
     unverified: number;
     withForeignCommits: number;
@@ -131,6 +134,13 @@ export interface StatusReport {
   warnings: string[];
 }
 
+/** Why the pull requests are unknown (`context.github` other than "checked"), or undefined when they were listed. */
+function pullsUnknownReason(github: Inventory["context"]["github"]): string | undefined {
+  if (github === "checked") return undefined;
+  if (github === "no token") return "not listed without GITHUB_TOKEN and GITHUB_REPOSITORY";
+  return `GitHub could not be read: ${github.replace(/^failed: /, "")}`;
+}
+
 export function statusReport(inventory: Inventory, now: Date): StatusReport {
   const items: StatusItem[] = [];
   for (const lineage of buildLineages(inventory)) {
@@ -139,6 +149,7 @@ export function statusReport(inventory: Inventory, now: Date): StatusReport {
   }
   const branches = items.filter((i) => i.kind === "branch");
   const pulls = items.filter((i) => i.kind === "pr");
+  const unknownPulls = pullsUnknownReason(inventory.context.github);
   return {
     items,
     orphans: inventory.orphans.map((o) => {
@@ -150,8 +161,9 @@ export function statusReport(inventory: Inventory, now: Date): StatusReport {
       branches: branches.length,
       localBranches: branches.filter((b) => b.location === "local").length,
       remoteBranches: branches.filter((b) => b.location === "remote").length,
-      pullRequests: pulls.length,
-      openPullRequests: pulls.filter((p) => p.state === "open").length,
+      pullRequests: unknownPulls ? null : pulls.length,
+      openPullRequests: unknownPulls ? null : pulls.filter((p) => p.state === "open").length,
+      pullRequestsUnknownReason: unknownPulls,
       verified: items.filter((i) => i.verified).length,
       unverified: items.filter((i) => !i.verified).length,
       withForeignCommits: branches.filter((b) => b.foreignCommits === "some").length,

@@ -1,5 +1,6 @@
 /** Human-readable text for `status` and `cleanup`: the table, the plan and the outcomes. Pure. */
 import { METADATA_FILE } from "../delivery/metadata.ts";
+import { countOf } from "../format.ts";
 import { describeAction } from "./execute.ts";
 import type { StatusReport } from "./lineage.ts";
 import { limitText } from "./proof.ts";
@@ -53,15 +54,24 @@ export function renderStatus(report: StatusReport): string {
     ));
   }
   const s = report.summary;
+  const pulls = s.pullRequests === null
+    ? "pull requests unknown"
+    : `${countOf(s.pullRequests, "pull request")} (${s.openPullRequests} open)`;
   parts.push(
-    `\n${s.branches} branches (${s.localBranches} local, ${s.remoteBranches} on origin), ` +
-      `${s.pullRequests} pull requests (${s.openPullRequests} open); ${s.verified} verified, ` +
+    `\n${countOf(s.branches, "branch", "branches")} (${s.localBranches} local, ${s.remoteBranches} on origin), ` +
+      `${pulls}; ${s.verified} verified, ` +
       `${s.unverified} unverified; ${s.withForeignCommits} with others' commits; ${s.kept} kept; ` +
-      `${s.orphanedMetadata} orphaned metadata files.\n`,
+      `${countOf(s.orphanedMetadata, "orphaned metadata file")}.\n`,
   );
   if (!report.context.hasOrigin) parts.push("No `origin` remote: only local branches are listed.\n");
   if (report.context.github === "no token") {
     parts.push("Pull requests not listed: set GITHUB_TOKEN and GITHUB_REPOSITORY to include them.\n");
+  } else if (s.pullRequestsUnknownReason) {
+    // The table lacks every pull request, so say so where the counts are, not only in a warning on stderr.
+    parts.push(
+      `Pull requests unknown: ${s.pullRequestsUnknownReason}. ` +
+        "Check the network, GITHUB_API_URL and the token, then run again.\n",
+    );
   }
   return parts.join("");
 }

@@ -2,7 +2,7 @@
  * Bookkeeping every sentry run shares: step timings, progress lines, the
  * interrupt check, and the model usage summed from the LLM client's records.
  */
-import type { DeliveryPlan } from "../delivery/plan.ts";
+import { type DeliveryPlan, describeDeliveryPlan } from "../delivery/plan.ts";
 import { InterruptedError } from "../errors.ts";
 import type { LlmCallRecord, LlmClient } from "../llm/mod.ts";
 import type { PatchProblem } from "../patch/mod.ts";
@@ -43,6 +43,18 @@ export class RunState {
   totalMs(): number {
     return Math.round(performance.now() - this.started);
   }
+
+  /** The end-of-run accounting both reports carry: model calls summed from the client, step times, total. */
+  usage(llm: LlmClient | undefined): RunUsage {
+    return { llm: llmUsage(llm), timings: this.timings, totalMs: this.totalMs() };
+  }
+}
+
+/** What a run cost: its model calls, the time of each step, and the whole run's time. */
+export interface RunUsage {
+  llm: LlmUsage;
+  timings: StepTiming[];
+  totalMs: number;
 }
 
 export interface LlmUsage {
@@ -90,6 +102,54 @@ export interface RunSummary {
   llm: LlmUsage;
   timings: StepTiming[];
   totalMs: number;
+}
+
+/** What both builders take from a patch: its diff, the files it changes and its size. */
+export interface PatchFacts {
+  diff: string;
+  changes: ReadonlyArray<{ path: string }>;
+  linesAdded: number;
+  linesRemoved: number;
+}
+
+/** The report fields of the attempts and the accepted patch (none: no change), the same for both sentries. */
+export function patchSummary(
+  attempts: AttemptReport[] | undefined,
+  patch: PatchFacts | undefined,
+): Pick<RunSummary, "attempts" | "diff" | "changedFiles" | "linesAdded" | "linesRemoved"> {
+  return {
+    attempts: attempts ?? [],
+    diff: patch?.diff,
+    changedFiles: patch ? patch.changes.map((c) => c.path) : [],
+    linesAdded: patch?.linesAdded ?? 0,
+    linesRemoved: patch?.linesRemoved ?? 0,
+  };
+}
+
+/** A report without its undefined fields: the same JSON, and deepEqual in tests, as one filled field by field. */
+export function withoutUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as Array<keyof T>) if (value[key] === undefined) delete value[key];
+  return value;
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The job summary's last lines, the same for both sentries: where the change went, and what the run cost. */
+export function jobSummaryTail(r: RunSummary & { pullRequest?: { url: string } }): string[] {
+  const lines: string[] = [];
+  if (r.pullRequest) lines.push(`Pull request: ${r.pullRequest.url}`, "");
+  else if (r.branch) lines.push(`Branch: \`${r.branch}\``, "");
+  lines.push(`Model calls: ${r.llm.calls}${serverUsageSuffix(r.llm)}; total time ${seconds(r.totalMs)}.`);
+  return lines;
+}
+
+/** The human report's delivery lines, the same for both sentries: the plan a dry run would carry out, the branch. */
+export function deliveryLines(r: RunSummary): string[] {
+  const out = r.dryRun && r.deliveryPlan ? describeDeliveryPlan(r.deliveryPlan).map((l) => `  delivery: ${l}`) : [];
+  if (r.branch) out.push(`  branch: ${r.branch}${r.commit ? ` (${r.commit.slice(0, 7)})` : ""}`);
+  return out;
 }
 
 /** The report lines for the patch attempts and the resulting change. */

@@ -1,7 +1,9 @@
 /**
  * Where a run starts from: the repository root, the commit the fix is based
  * on, the branch a PR would target, whether the user has uncommitted work,
- * and — in GitHub Actions — the pull request the run was made for.
+ * and — in GitHub Actions — the pull request the run was made for. The checks
+ * both sentries start with (a git repository, a first commit, the pull request
+ * event) live here once.
  */
 import { SentriesError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
@@ -18,24 +20,39 @@ export interface RunTarget {
   pullRequest?: PullRequestEvent;
 }
 
+/** The repository check both sentries start with (exit 2: the user pointed at the wrong folder). */
+export async function requireRepository(repo: Git): Promise<void> {
+  if (await repo.isRepository()) return;
+  throw new SentriesError(`${repo.dir} is not a git repository`, {
+    hint: "run sentries inside a git checkout, or pass --repo-path",
+    exitCode: 2,
+    code: "git.not_a_repo",
+  });
+}
+
+/** HEAD's commit; a repository without one has nothing to fix or document. */
+export async function requireHeadCommit(repo: Git): Promise<string> {
+  const head = await repo.revParse("HEAD");
+  if (head) return head;
+  throw new SentriesError("the repository has no commits yet", { hint: "commit your code first", code: "git.empty" });
+}
+
+/** In GitHub Actions, the pull request the run was made for (from GITHUB_EVENT_PATH unless a path is given). */
+export function runPullRequest(
+  eventPath = (readEnv("GITHUB_EVENT_PATH") || undefined),
+): Promise<PullRequestEvent | undefined> {
+  return eventPath ? readPullRequestEvent(eventPath) : Promise.resolve(undefined);
+}
+
 export async function resolveTarget(
   repo: Git,
   eventPath = (readEnv("GITHUB_EVENT_PATH") || undefined),
 ): Promise<RunTarget> {
-  if (!(await repo.isRepository())) {
-    throw new SentriesError(`${repo.dir} is not a git repository`, {
-      hint: "run sentries inside a git checkout, or pass --repo-path",
-      exitCode: 2,
-      code: "git.not_a_repo",
-    });
-  }
+  await requireRepository(repo);
   const root = await repo.toplevel();
-  const head = await repo.revParse("HEAD");
-  if (!head) {
-    throw new SentriesError("the repository has no commits yet", { hint: "commit your code first", code: "git.empty" });
-  }
+  const head = await requireHeadCommit(repo);
   const dirty = (await repo.statusLines()).length > 0;
-  const pullRequest = eventPath ? await readPullRequestEvent(eventPath) : undefined;
+  const pullRequest = await runPullRequest(eventPath);
   if (pullRequest) {
     const headSha = await repo.revParse(pullRequest.headSha);
     if (!headSha) {

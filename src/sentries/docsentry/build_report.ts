@@ -6,7 +6,7 @@
 import type { DeliveryResult } from "../../delivery/execute.ts";
 import type { DeliveryPlan } from "../../delivery/plan.ts";
 import type { PlannerAnswer } from "../prompts_common.ts";
-import type { LlmUsage, StepTiming } from "../run_state.ts";
+import { patchSummary, type RunUsage, withoutUndefined } from "../run_state.ts";
 import type { DocsPatchOutcome } from "./attempts.ts";
 import type { ChangeRange } from "./change.ts";
 import type { CodeChange } from "./material.ts";
@@ -32,7 +32,7 @@ export interface DocsSteps {
   delivered?: DeliveryResult;
   /** The PR text, for a branch that stays local. */
   prPreview?: { title: string; body: string };
-  usage: { llm: LlmUsage; timings: StepTiming[]; totalMs: number };
+  usage: RunUsage;
 }
 
 /** After the planner: anything but an "update" verdict ends the run. */
@@ -119,11 +119,7 @@ export function buildDocsReport(s: DocsSteps): DocsReport {
     docsConsidered: s.docsConsidered ?? [],
     reason: s.plan?.reason,
     plan: s.plan?.plan,
-    attempts: s.patching?.attempts ?? [],
-    diff: fix?.diff,
-    changedFiles: fix ? fix.changes.map((c) => c.path) : [],
-    linesAdded: fix?.linesAdded ?? 0,
-    linesRemoved: fix?.linesRemoved ?? 0,
+    ...patchSummary(s.patching?.attempts, fix),
     commit: done?.commit,
     branch: done?.branch,
     pullRequest: done?.pullRequest,
@@ -131,10 +127,7 @@ export function buildDocsReport(s: DocsSteps): DocsReport {
     forkComment: done?.forkComment,
     prPreview: s.deliveryPlan?.kind === "keep_local" && !s.deliveryPlan.leftAlone && done ? s.prPreview : undefined,
     deliveryPlan: s.deliveryPlan,
-    llm: s.usage.llm,
-    timings: s.usage.timings,
-    totalMs: s.usage.totalMs,
+    ...s.usage,
   };
-  for (const key of Object.keys(report) as Array<keyof DocsReport>) if (report[key] === undefined) delete report[key];
-  return report;
+  return withoutUndefined(report);
 }

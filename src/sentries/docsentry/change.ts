@@ -7,6 +7,7 @@
 import { SentriesError, UsageError } from "../../errors.ts";
 import type { Git } from "../../git/git.ts";
 import type { PullRequestEvent } from "../../github/mod.ts";
+import { requireHeadCommit } from "../target.ts";
 
 export interface ChangeRange {
   baseSha: string;
@@ -54,9 +55,7 @@ export async function resolveChange(
     return { baseSha, headSha, baseRef: pr.baseRef, headRef: pr.headRef, pullRequest: pr };
   }
   const headRef = options.head ?? "HEAD";
-  if (!options.head && !(await git.revParse("HEAD"))) {
-    throw new SentriesError("the repository has no commits yet", { hint: "commit your code first", code: "git.empty" });
-  }
+  if (!options.head) await requireHeadCommit(git);
   const headSha = await resolveRef(git, headRef, "head");
   let baseRef = options.base;
   let baseSha: string;

@@ -3,10 +3,9 @@
  * which change → what changed → which docs → plan → patch → guard → check → deliver → report.
  * Every step returns its result; buildDocsReport makes the report from them (no step writes into it).
  */
-import { SentriesError } from "../../errors.ts";
 import { Git } from "../../git/git.ts";
 import { createWorktree } from "../../git/worktree.ts";
-import { type PullRequestEvent, readPullRequestEvent } from "../../github/mod.ts";
+import type { PullRequestEvent } from "../../github/mod.ts";
 import { resolvePolicy } from "../../patch/mod.ts";
 import { renderSections } from "../../context/budget.ts";
 import { labelSpec } from "../../delivery/deliver.ts";
@@ -15,7 +14,8 @@ import { writeJobSummary } from "../../delivery/summary.ts";
 import { askModel } from "../ask.ts";
 import { parsePlannerAnswer } from "../prompts_common.ts";
 import { botIdentity } from "../run_metadata.ts";
-import { llmUsage, RunState } from "../run_state.ts";
+import { RunState } from "../run_state.ts";
+import { requireRepository, runPullRequest } from "../target.ts";
 import { patchDocs } from "./attempts.ts";
 import { type ChangeRange, resolveChange } from "./change.ts";
 import { afterDocsPlan, buildDocsReport, type DocsConclusion, type DocsSteps } from "./build_report.ts";
@@ -25,7 +25,6 @@ import { docsPlannerMessages } from "./prompts.ts";
 import { type DocsReport, renderDocsJobSummary } from "./report.ts";
 import { selectDocSections } from "./select.ts";
 import { mentionedNames, removedNames } from "./surface.ts";
-import { readEnv } from "../../env.ts";
 import type { DocSentryOptions } from "./options.ts";
 
 function isBotPullRequest(pr: PullRequestEvent): string | undefined {
@@ -38,15 +37,8 @@ export async function runDocSentry(options: DocSentryOptions): Promise<DocsRepor
   const { config, signal } = options;
   const state = new RunState("docs", signal);
   const repo = new Git(config.repoPath, signal);
-  if (!(await repo.isRepository())) {
-    throw new SentriesError(`${config.repoPath} is not a git repository`, {
-      hint: "run sentries inside a git checkout, or pass --repo-path",
-      exitCode: 2,
-      code: "git.not_a_repo",
-    });
-  }
-  const eventPath = options.eventPath ?? (readEnv("GITHUB_EVENT_PATH") || undefined);
-  const pullRequest = eventPath ? await readPullRequestEvent(eventPath) : undefined;
+  await requireRepository(repo);
+  const pullRequest = await runPullRequest(options.eventPath);
   const range = await state.step("change", "resolving the change", async () =>
     resolveChange(repo, {
       base: options.base,
@@ -59,7 +51,7 @@ export async function runDocSentry(options: DocSentryOptions): Promise<DocsRepor
     ...steps,
     dryRun: options.dryRun,
     range,
-    usage: { llm: llmUsage(options.llm), timings: state.timings, totalMs: state.totalMs() },
+    usage: state.usage(options.llm),
   });
   await writeJobSummary(renderDocsJobSummary(report));
   return report;

@@ -1,6 +1,12 @@
 /** What a `sentries docs` run did, for people, machines, PRs and job summaries. */
-import { describeDeliveryPlan } from "../../delivery/plan.ts";
-import { renderAttemptLines, type RunSummary, serverUsageSuffix } from "../run_state.ts";
+import {
+  deliveryLines,
+  jobSummaryTail,
+  renderAttemptLines,
+  type RunSummary,
+  seconds,
+  serverUsageSuffix,
+} from "../run_state.ts";
 import type { SurfaceChange } from "./surface.ts";
 
 export type DocsOutcome =
@@ -46,8 +52,7 @@ export function renderDocsHuman(r: DocsReport): string {
   if (r.reason) out.push(`  planner: ${r.reason}`);
   out.push(...renderAttemptLines(r));
   if (r.diff && (r.dryRun || r.prPreview)) out.push("", r.diff.trimEnd(), "");
-  if (r.dryRun && r.deliveryPlan) out.push(...describeDeliveryPlan(r.deliveryPlan).map((l) => `  delivery: ${l}`));
-  if (r.branch) out.push(`  branch: ${r.branch}${r.commit ? ` (${r.commit.slice(0, 7)})` : ""}`);
+  out.push(...deliveryLines(r));
   if (r.pullRequest) out.push(`  pull request (${r.pullRequest.action}): ${r.pullRequest.url}`);
   if (r.closedPullRequests.length) {
     out.push(`  closed superseded: ${r.closedPullRequests.map((n) => `#${n}`).join(", ")}`);
@@ -56,7 +61,7 @@ export function renderDocsHuman(r: DocsReport): string {
   out.push(
     `  model: ${r.llm.calls} calls, ${r.llm.promptTokens || r.llm.estimatedPromptTokens} prompt tokens${
       serverUsageSuffix(r.llm)
-    }; total ${(r.totalMs / 1000).toFixed(1)} s`,
+    }; total ${seconds(r.totalMs)}`,
   );
   return out.join("\n") + "\n";
 }
@@ -98,9 +103,5 @@ export function renderDocsPrBody(r: DocsPrBodyFacts): string {
 }
 
 export function renderDocsJobSummary(r: DocsReport): string {
-  const lines = [`### DocSentry: ${TITLE[r.outcome]}`, "", r.message, ""];
-  if (r.pullRequest) lines.push(`Pull request: ${r.pullRequest.url}`, "");
-  else if (r.branch) lines.push(`Branch: \`${r.branch}\``, "");
-  lines.push(`Model calls: ${r.llm.calls}${serverUsageSuffix(r.llm)}; total time ${(r.totalMs / 1000).toFixed(1)} s.`);
-  return lines.join("\n");
+  return [`### DocSentry: ${TITLE[r.outcome]}`, "", r.message, "", ...jobSummaryTail(r)].join("\n");
 }

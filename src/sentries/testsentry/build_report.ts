@@ -9,7 +9,7 @@ import type { Discovery } from "../../pytest/mod.ts";
 import type { EnvironmentDiagnosis } from "../../pytest/diagnose.ts";
 import type { PlannerAnswer } from "../prompts_common.ts";
 import { NO_VERDICT_MESSAGE } from "../planner_verdict.ts";
-import type { LlmUsage, StepTiming } from "../run_state.ts";
+import { patchSummary, type RunUsage, withoutUndefined } from "../run_state.ts";
 import type { RunTarget } from "../target.ts";
 import type { AttemptsOutcome, VerifiedFix } from "./attempts.ts";
 import { fixTitle } from "./deliver.ts";
@@ -32,7 +32,7 @@ export interface TestsSteps {
   patching?: AttemptsOutcome;
   deliveryPlan?: DeliveryPlan;
   delivered?: DeliveryResult;
-  usage: { llm: LlmUsage; timings: StepTiming[]; totalMs: number };
+  usage: RunUsage;
 }
 
 /** After discover: a run with no confirmed failures ends here. */
@@ -186,20 +186,14 @@ export function buildTestsReport(s: TestsSteps): TestsReport {
     verdict: s.plan?.verdict,
     reason: s.plan?.reason,
     plan: s.plan?.plan,
-    attempts: s.patching?.attempts ?? [],
-    diff: fix?.patch.diff,
-    changedFiles: fix ? fix.patch.changes.map((c) => c.path) : [],
-    linesAdded: fix?.patch.linesAdded ?? 0,
-    linesRemoved: fix?.patch.linesRemoved ?? 0,
+    ...patchSummary(s.patching?.attempts, fix?.patch),
     verification: fix ? verificationOf(fix) : undefined,
     proof: fix ? proofOf(fix) : undefined,
     duplicateOf: s.duplicateOf,
     environment: s.environment &&
       { kind: s.environment.kind, modules: s.environment.modules, hint: s.environment.hint },
     deliveryPlan: s.deliveryPlan,
-    llm: s.usage.llm,
-    timings: s.usage.timings,
-    totalMs: s.usage.totalMs,
+    ...s.usage,
   };
   const delivered = s.delivered;
   if (delivered) {
@@ -210,10 +204,4 @@ export function buildTestsReport(s: TestsSteps): TestsReport {
     } else report.prPreview = { title: fixTitle(report.failures.length), body: renderPrBody(report) };
   }
   return withoutUndefined(report);
-}
-
-/** The report without undefined fields: the same JSON, and deepEqual in tests, as a report filled field by field. */
-function withoutUndefined<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as Array<keyof T>) if (value[key] === undefined) delete value[key];
-  return value;
 }

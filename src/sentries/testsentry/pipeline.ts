@@ -29,7 +29,7 @@ import type { TestSentryOptions } from "./options.ts";
 import { stableKey } from "../../delivery/metadata.ts";
 import { planDelivery } from "../../delivery/plan.ts";
 import { writeJobSummary } from "../../delivery/summary.ts";
-import { llmUsage, RunState } from "../run_state.ts";
+import { RunState } from "../run_state.ts";
 import { deliverFix, findDuplicate, labelNoopPullRequest, testsDeliveryFacts } from "./deliver.ts";
 import { planFix } from "./plan.ts";
 import { patchUntilVerified } from "./attempts.ts";
@@ -71,7 +71,7 @@ export async function runTestSentry(options: TestSentryOptions): Promise<TestsRe
     ...steps,
     dryRun: options.dryRun,
     target,
-    usage: { llm: llmUsage(options.llm), timings: state.timings, totalMs: state.totalMs() },
+    usage: state.usage(options.llm),
   });
   await labelNoopPullRequest(options, target, report.outcome);
   await writeJobSummary(renderJobSummary(report));

@@ -1,6 +1,12 @@
 /** What a `sentries tests` run did, for people (stdout), machines (--json), PRs and job summaries. */
-import { describeDeliveryPlan } from "../../delivery/plan.ts";
-import { renderAttemptLines, type RunSummary, serverUsageSuffix } from "../run_state.ts";
+import {
+  deliveryLines,
+  jobSummaryTail,
+  renderAttemptLines,
+  type RunSummary,
+  seconds as secs,
+  serverUsageSuffix,
+} from "../run_state.ts";
 export type { AttemptReport, StepTiming } from "../run_state.ts";
 import type { TestFailure } from "../../pytest/mod.ts";
 import { type Interpreter, interpreterLine } from "../../pytest/environment.ts";
@@ -76,10 +82,6 @@ const OUTCOME_TITLE: Record<TestsOutcome, string> = {
   not_fixed: "Not fixed",
 };
 
-function secs(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
 /** A model's text, indented, at most `max` lines (a rambling answer must not flood the log; --json has it all). */
 export function indentCapped(text: string, max: number): string {
   const lines = text.trimEnd().split("\n");
@@ -119,8 +121,7 @@ export function renderHuman(r: TestsReport): string {
     out.push(`  ${head}`, ...proofLines(p).map((line) => `    ${line}`));
   }
   if (r.diff && r.dryRun) out.push("", r.diff.trimEnd(), "");
-  if (r.dryRun && r.deliveryPlan) out.push(...describeDeliveryPlan(r.deliveryPlan).map((l) => `  delivery: ${l}`));
-  if (r.branch) out.push(`  branch: ${r.branch}${r.commit ? ` (${r.commit.slice(0, 7)})` : ""}`);
+  out.push(...deliveryLines(r));
   if (r.pullRequest) out.push(`  pull request: ${r.pullRequest.url}`);
   if (r.duplicateOf) out.push(`  existing pull request: ${r.duplicateOf.url}`);
   if (r.prPreview) {
@@ -201,8 +202,6 @@ export function renderPrBody(r: PrBodyFacts): string {
 export function renderJobSummary(r: TestsReport): string {
   const lines = [`### TestSentry: ${OUTCOME_TITLE[r.outcome]}`, "", r.message, ""];
   if (r.failures.length) lines.push(...r.failures.map((f) => `- \`${f.nodeId}\``), "");
-  if (r.pullRequest) lines.push(`Pull request: ${r.pullRequest.url}`, "");
-  else if (r.branch) lines.push(`Branch: \`${r.branch}\``, "");
-  lines.push(`Model calls: ${r.llm.calls}${serverUsageSuffix(r.llm)}; total time ${secs(r.totalMs)}.`);
+  lines.push(...jobSummaryTail(r));
   return lines.join("\n");
 }

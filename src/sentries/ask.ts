@@ -1,5 +1,6 @@
 /** One model call with a live progress line (spinner on a terminal, a line every few seconds in CI). */
 import { StatusLine } from "../term.ts";
+import { countOf } from "../format.ts";
 import type { ChatMessage, ChatResult, LlmClient } from "../llm/mod.ts";
 import { numCtxFor } from "../llm/mod.ts";
 import { log } from "../log.ts";
@@ -37,7 +38,7 @@ export async function askModel(
       purpose: options.purpose,
       onToken: (_text, count) => {
         tokens = count;
-        status.update(`${options.purpose}: ${model} writing… ${count} tokens, ${seconds()} s`);
+        status.update(`${options.purpose}: ${model} writing… ${countOf(count, "token")}, ${seconds()} s`);
       },
     });
     return result;

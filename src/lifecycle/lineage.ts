@@ -3,6 +3,7 @@
  * requests) and turns it into the rows and counts `status` shows. Pure.
  */
 import { orphanCleanupBranch } from "./orphan_names.ts";
+import { type DuplicateFixes, duplicatesByBranch, findDuplicateFixes } from "./duplicates.ts";
 import { ageInDays, KEEP_LABEL, sentryForBranch } from "./proof.ts";
 import type {
   BranchEvidence,
@@ -65,7 +66,11 @@ export function buildLineages(inventory: Inventory): Lineage[] {
   });
 }
 
-function branchItem(lineage: Lineage, copy: BranchEvidence, now: Date): StatusItem {
+function branchItem(lineage: Lineage, copy: BranchEvidence, now: Date, duplicateOf?: string[]): StatusItem {
+  const notes = [
+    copy.foreignCommits.length > 0 ? `commits by others: ${copy.foreignCommits.join(", ")}` : copy.note,
+    duplicateOf ? `duplicate: the same fix as ${duplicateOf.join(", ")}` : undefined,
+  ].filter((n) => n !== undefined);
   return {
     kind: "branch",
     location: copy.location,
@@ -81,7 +86,8 @@ function branchItem(lineage: Lineage, copy: BranchEvidence, now: Date): StatusIt
     proof: copy.proof,
     foreignCommits: copy.foreign,
     keep: lineage.keptBy !== undefined,
-    note: copy.foreignCommits.length > 0 ? `commits by others: ${copy.foreignCommits.join(", ")}` : copy.note,
+    duplicateOf,
+    note: notes.length > 0 ? notes.join("; ") : undefined,
   };
 }
 
@@ -115,6 +121,8 @@ export interface StatusReport {
   items: StatusItem[];
   /** `proposedOn`: the cleanup branch that removes the file, when one exists already. */
   orphans: Array<OrphanEvidence & { ageDays?: number; proposedOn?: string }>;
+  /** Bot branches that hold the same fix (same sentry, base and failures): keep one. */
+  duplicates: DuplicateFixes[];
   summary: {
     branches: number;
     localBranches: number;
@@ -143,8 +151,13 @@ function pullsUnknownReason(github: Inventory["context"]["github"]): string | un
 
 export function statusReport(inventory: Inventory, now: Date): StatusReport {
   const items: StatusItem[] = [];
-  for (const lineage of buildLineages(inventory)) {
-    for (const copy of [lineage.local, lineage.remote]) if (copy) items.push(branchItem(lineage, copy, now));
+  const lineages = buildLineages(inventory);
+  const duplicates = findDuplicateFixes(lineages);
+  const duplicateOf = duplicatesByBranch(duplicates);
+  for (const lineage of lineages) {
+    for (const copy of [lineage.local, lineage.remote]) {
+      if (copy) items.push(branchItem(lineage, copy, now, duplicateOf.get(lineage.branch)));
+    }
     for (const pr of lineage.pulls) items.push(pullItem(lineage, pr, now));
   }
   const branches = items.filter((i) => i.kind === "branch");
@@ -157,6 +170,7 @@ export function statusReport(inventory: Inventory, now: Date): StatusReport {
       const proposed = inventory.context.existingBranches.includes(cleanupBranch);
       return { ...o, ageDays: ageInDays(o.createdAt, now), proposedOn: proposed ? cleanupBranch : undefined };
     }),
+    duplicates,
     summary: {
       branches: branches.length,
       localBranches: branches.filter((b) => b.location === "local").length,

@@ -53,6 +53,13 @@ export function renderStatus(report: StatusReport): string {
       ]),
     ));
   }
+  if (report.duplicates.length > 0) {
+    parts.push(`\nDuplicate fixes (the same sentry, base and failures on more than one branch; keep one):\n`);
+    parts.push(table(
+      ["SENTRY", "BASE", "BRANCHES (oldest first)"],
+      report.duplicates.map((d) => [d.sentry, d.baseSha.slice(0, 7), d.branches.join(", ")]),
+    ));
+  }
   const s = report.summary;
   const pulls = s.pullRequests === null
     ? "pull requests unknown"

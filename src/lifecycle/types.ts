@@ -133,6 +133,8 @@ export interface StatusItem {
   proof?: string;
   foreignCommits: ForeignCommits;
   keep: boolean;
+  /** Other bot branches whose metadata has the same run key (the same fix for the same base and failures). */
+  duplicateOf?: string[];
   note?: string;
 }
 

@@ -11,6 +11,8 @@ import type { PlannerAnswer } from "../prompts_common.ts";
 import { NO_VERDICT_MESSAGE } from "../planner_verdict.ts";
 import { patchSummary, type RunUsage, withoutUndefined } from "../run_state.ts";
 import type { RunTarget } from "../target.ts";
+import type { ModelServerProblem } from "../model_server.ts";
+import type { LocalFix } from "../local_duplicate.ts";
 import type { AttemptsOutcome, VerifiedFix } from "./attempts.ts";
 import { fixTitle } from "./deliver.ts";
 import { type ProofReport, renderPrBody, type TestsOutcome, type TestsReport } from "./report.ts";
@@ -28,6 +30,10 @@ export interface TestsSteps {
   discovery?: Discovery;
   environment?: EnvironmentDiagnosis;
   duplicateOf?: KnownPullRequest;
+  /** Without GitHub: a local bot branch that already has a verified fix for the same base and failures. */
+  duplicateBranch?: LocalFix;
+  /** Set when failures were confirmed but the model server could not be reached (the run stopped there). */
+  modelServer?: ModelServerProblem;
   plan?: PlannerAnswer;
   patching?: AttemptsOutcome;
   deliveryPlan?: DeliveryPlan;
@@ -67,6 +73,31 @@ export function afterDuplicateCheck(duplicate: KnownPullRequest | undefined): Co
     outcome: "duplicate",
     exitCode: 0,
     message: `An open Sentries pull request already proposes this fix: #${duplicate.number}.`,
+  };
+}
+
+export function afterLocalDuplicateCheck(fix: LocalFix | undefined, failures: number): Conclusion | undefined {
+  if (!fix) return undefined;
+  return {
+    outcome: "duplicate",
+    exitCode: 0,
+    message: `Local branch ${fix.branch} already has a verified fix for these ${failures} failing test(s) ` +
+      `(${fix.commit.slice(0, 7)}, made ${fix.createdAt}): no model asked, nothing new created. Review it with ` +
+      `\`git show ${fix.branch}\`; delete the branch to have a new fix made.`,
+  };
+}
+
+/** Before context: confirmed failures and no model server to fix them end the run, saying which failed. */
+export function afterModelProbe(
+  problem: ModelServerProblem | undefined,
+  failures: number,
+): Conclusion | undefined {
+  if (!problem) return undefined;
+  return {
+    outcome: "model_unreachable",
+    exitCode: 1,
+    message: `${problem.message}, so the ${failures} failing test(s) below cannot be fixed: stopped before any ` +
+      `model call, nothing changed.${problem.hint ? ` Fix: ${problem.hint}, then run again.` : ""}`,
   };
 }
 
@@ -142,6 +173,8 @@ export function proofOf(fix: VerifiedFix): ProofReport | undefined {
 function conclude(s: TestsSteps): Conclusion {
   const early = (s.discovery && afterDiscovery(s.discovery)) ?? afterDiagnosis(s.environment) ??
     afterDuplicateCheck(s.duplicateOf) ??
+    afterLocalDuplicateCheck(s.duplicateBranch, s.discovery?.confirmed.length ?? 0) ??
+    afterModelProbe(s.modelServer, s.discovery?.confirmed.length ?? 0) ??
     (s.plan && afterPlan(s.plan));
   if (early) return early;
   if (!s.patching?.fix) return { outcome: "not_fixed", exitCode: 1, message: s.patching?.reason ?? "" };
@@ -171,8 +204,9 @@ export function buildTestsReport(s: TestsSteps): TestsReport {
   const { target, discovery } = s;
   const run = discovery?.run;
   const fix = s.patching?.fix;
+  const conclusion = conclude(s);
   const report: TestsReport = {
-    ...conclude(s),
+    ...conclusion,
     dryRun: s.dryRun,
     repoPath: target.root,
     baseSha: target.baseSha,
@@ -190,9 +224,11 @@ export function buildTestsReport(s: TestsSteps): TestsReport {
     verification: fix ? verificationOf(fix) : undefined,
     proof: fix ? proofOf(fix) : undefined,
     duplicateOf: s.duplicateOf,
+    duplicateBranch: s.duplicateBranch,
     environment: s.environment &&
       { kind: s.environment.kind, modules: s.environment.modules, hint: s.environment.hint },
     deliveryPlan: s.deliveryPlan,
+    error: s.modelServer && { ...s.modelServer, exitCode: conclusion.exitCode },
     ...s.usage,
   };
   const delivered = s.delivered;

@@ -5,10 +5,8 @@
  * they returned to buildTestsReport (no step writes into the report).
  */
 import type { Config } from "../../config/load.ts";
-import { SentriesError } from "../../errors.ts";
 import { Git } from "../../git/git.ts";
 import { createWorktree, type Worktree } from "../../git/worktree.ts";
-import type { LlmClient } from "../../llm/mod.ts";
 import { log } from "../../log.ts";
 import {
   AUTO_PYTEST_COMMANDS,
@@ -24,6 +22,7 @@ import { diagnoseEnvironment } from "../../pytest/diagnose_facts.ts";
 import { withProjectEnvironment } from "../../pytest/environment.ts";
 import { worktreePytestEnv } from "../../pytest/isolation.ts";
 import { resolvePolicy } from "../../patch/policy.ts";
+import { PythonChecker } from "../../patch/python_checker.ts";
 import { buildTestContext } from "../../context/mod.ts";
 import type { TestSentryOptions } from "./options.ts";
 import { stableKey } from "../../delivery/metadata.ts";
@@ -45,6 +44,8 @@ import {
 } from "./build_report.ts";
 import { renderJobSummary, type TestsReport } from "./report.ts";
 import { resolveTarget, type RunTarget } from "../target.ts";
+import { type ModelServerProbe, probeModelServer } from "../model_server.ts";
+import { findLocalFix } from "../local_duplicate.ts";
 
 export async function runTestSentry(options: TestSentryOptions): Promise<TestsReport> {
   const { config, signal } = options;
@@ -89,7 +90,7 @@ async function runInWorktree(
 ): Promise<StepResults> {
   // The project's Python environment (issue 14.3): VIRTUAL_ENV, then .venv/ or venv/ at the root, then PATH.
   options = withProjectEnvironment(options, target.root);
-  // A run with nothing to fix needs no model server, but a broken one should be said early, not after pytest.
+  // Asked while pytest runs: failures with no server to fix them stop right after discovery (issue 15.7).
   const probe = probeModelServer(options.llm);
   // Warms up a pytest to fork the re-runs from, while the full run goes on.
   const warmUp = new AbortController();
@@ -101,12 +102,13 @@ async function runInWorktree(
       warmUp.signal,
     )
     : undefined;
+  // The patch guards' Python process starts now too: ready long before the model's first patch.
+  const checker = PythonChecker.start();
   try {
-    return await fixInWorktree(options, state, target, worktree, forkServer);
+    return await fixInWorktree(options, state, target, worktree, { forkServer, probe, checker });
   } finally {
     warmUp.abort(); // a warm-up still under way is not needed any more
-    await probe;
-    await (await forkServer)?.close();
+    await Promise.all([probe, forkServer?.then((server) => server?.close()), checker.close()]);
   }
 }
 
@@ -120,9 +122,14 @@ async function fixInWorktree(
   state: RunState,
   target: RunTarget,
   worktree: Worktree,
-  forkServer: Promise<PytestForkServer | undefined> | undefined,
+  started: {
+    forkServer: Promise<PytestForkServer | undefined> | undefined;
+    probe: Promise<ModelServerProbe>;
+    checker: PythonChecker;
+  },
 ): Promise<StepResults> {
   const { config } = options;
+  const { forkServer } = started;
   const pytest: PytestConfig = {
     command: config.pytestCommand,
     extraArgs: config.pytestArgs,
@@ -159,6 +166,14 @@ async function fixInWorktree(
     const deliveryPlan = planDelivery(testsDeliveryFacts(target, github !== undefined, now, duplicateOf));
     return { discovery, duplicateOf, deliveryPlan };
   }
+  // Without GitHub, an earlier run's fix for the same base and failures is on a local bot branch (issue 15.11).
+  const duplicateBranch = github
+    ? undefined
+    : await findLocalFix(new Git(target.root, options.signal), "testsentry", key);
+  if (duplicateBranch) return { discovery, duplicateBranch };
+  // The failures are confirmed and need a model: without a server, say so once and stop here.
+  const server = await started.probe;
+  if (!server.reachable) return { discovery, modelServer: server.problem };
 
   // context
   const context = await state.step(
@@ -191,6 +206,7 @@ async function fixInWorktree(
     state,
     signal: options.signal,
     verifyScope: options.strategy?.verifyScope ?? "auto",
+    checker: started.checker,
     // prove: the repaired tests must fail on the source before the change (prove.ts)
     origin: {
       repo: new Git(target.root, options.signal),
@@ -234,17 +250,6 @@ async function fixInWorktree(
       }),
   );
   return { discovery, plan, patching, deliveryPlan, delivered };
-}
-
-/** Asks the model server for its version while pytest runs; only warns, and never throws. */
-function probeModelServer(llm: LlmClient): Promise<void> {
-  return llm.version().then(
-    () => {},
-    (err) => {
-      const hint = err instanceof SentriesError && err.hint ? ` (${err.hint})` : "";
-      log.warn(`${err instanceof Error ? err.message : String(err)}${hint}: a failing test cannot be fixed without it`);
-    },
-  );
 }
 
 function contextBudget(config: Config): number {

@@ -18,9 +18,10 @@ export type TestsOutcome =
   | "no_failures" // all green: nothing to do
   | "no_tests" // pytest collected nothing
   | "flaky_only" // every failure passed on its re-run
-  | "duplicate" // an open Sentries PR already proposes a fix for the same failures
+  | "duplicate" // an open Sentries PR (or, without GitHub, a local bot branch) already has a fix for the same failures
   | "source_bug" // the planner judged the source wrong; tests left alone
   | "environment_problem" // failures a test fix cannot repair (missing module, mass failure); no model asked
+  | "model_unreachable" // failures confirmed, but no model server answers: stopped before any model call
   | "not_fixed"; // no attempt produced a verified fix
 
 export interface TestsReport extends RunSummary {
@@ -41,8 +42,12 @@ export interface TestsReport extends RunSummary {
   proof?: ProofReport;
   pullRequest?: { number: number; url: string };
   duplicateOf?: { number: number; url: string };
+  /** Without GitHub: the local bot branch that already has a verified fix for the same base and failures. */
+  duplicateBranch?: { branch: string; commit: string; createdAt: string };
   /** For "environment_problem": what is likely wrong and how to fix it (src/pytest/diagnose.ts). */
   environment?: { kind: "missing_module" | "mass_failure"; modules: string[]; hint: string };
+  /** For "model_unreachable": the server's problem, shaped like the `--json` error of a failed command. */
+  error?: { code: string; message: string; hint?: string; exitCode: number };
 }
 
 export interface ProofReport {
@@ -79,6 +84,7 @@ const OUTCOME_TITLE: Record<TestsOutcome, string> = {
   duplicate: "Already proposed",
   source_bug: "Source bug — tests left alone",
   environment_problem: "Environment problem — no model asked",
+  model_unreachable: "Model server unreachable — nothing changed",
   not_fixed: "Not fixed",
 };
 
@@ -124,6 +130,9 @@ export function renderHuman(r: TestsReport): string {
   out.push(...deliveryLines(r));
   if (r.pullRequest) out.push(`  pull request: ${r.pullRequest.url}`);
   if (r.duplicateOf) out.push(`  existing pull request: ${r.duplicateOf.url}`);
+  if (r.duplicateBranch) {
+    out.push(`  existing branch: ${r.duplicateBranch.branch} (${r.duplicateBranch.commit.slice(0, 7)})`);
+  }
   if (r.prPreview) {
     out.push(`  no GITHUB_TOKEN: the branch stays local. The pull request would say:`);
     out.push(`    title: ${r.prPreview.title}`);

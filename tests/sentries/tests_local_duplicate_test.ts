@@ -1,0 +1,127 @@
+/**
+ * Without GitHub, a second `sentries tests` on the same commit with the same failures finds the first run's
+ * local bot branch by its run key and stops before asking any model (issue 15.11); `sentries status` flags
+ * two bot branches that hold the same fix. Real git, real pytest, the scripted stand-in model server (its
+ * chat requests are counted).
+ */
+import assert from "node:assert/strict";
+import { runCli } from "../support/cli.ts";
+import { createPyRepo, type PyRepo } from "../support/pyrepo.ts";
+import { type StandIn, startStandIn } from "../support/standin_llm.ts";
+import { scriptedReply, UPDATE_PLAN } from "../support/scripted_models.ts";
+
+const FILES = {
+  "pyproject.toml": `[tool.pytest.ini_options]\npythonpath = ["."]\n`,
+  "calc/__init__.py": "",
+  "calc/ops.py": "def plus(a, b):\n    return a + b\n",
+  "tests/test_ops.py": "from calc.ops import plus\n\n\ndef test_plus():\n    assert plus(2, 3) == 6\n",
+};
+
+const FIX = `--- a/tests/test_ops.py
++++ b/tests/test_ops.py
+@@ -4,2 +4,2 @@
+ def test_plus():
+-    assert plus(2, 3) == 6
++    assert plus(2, 3) == 5
+`;
+
+interface World {
+  repo: PyRepo;
+  standIn: StandIn;
+  run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  botBranches(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+async function world(): Promise<World> {
+  const repo = await createPyRepo({ files: FILES });
+  const standIn = await startStandIn({ reply: scriptedReply({ plan: UPDATE_PLAN("1. expect 5"), patches: [FIX] }) });
+  return {
+    repo,
+    standIn,
+    run: (...args) => runCli(args, { cwd: repo.dir, env: { LLM_BASE: standIn.url } }),
+    botBranches: async () =>
+      (await repo.git("branch", "--list", "ai-test-fixes/*", "--format=%(refname:short)")).trim().split("\n")
+        .filter(Boolean),
+    close: async () => {
+      await standIn.close();
+      await repo.cleanup();
+    },
+  };
+}
+
+Deno.test("a second run on the same commit says which local branch has the fix and asks no model", async () => {
+  const w = await world();
+  try {
+    const first = await w.run("tests", "--json");
+    assert.equal(first.code, 0, first.stderr);
+    const fixed = JSON.parse(first.stdout);
+    assert.equal(fixed.outcome, "fixed");
+    const asked = w.standIn.requests.length;
+    assert.ok(asked >= 2, "the first run asked the planner and the patcher");
+    const tip = (await w.repo.git("rev-parse", fixed.branch)).trim();
+
+    const second = await w.run("tests", "--json");
+    assert.equal(second.code, 0, second.stderr);
+    const again = JSON.parse(second.stdout);
+    assert.equal(again.outcome, "duplicate");
+    assert.deepEqual(
+      { branch: again.duplicateBranch.branch, commit: again.duplicateBranch.commit },
+      { branch: fixed.branch, commit: tip },
+    );
+    assert.match(again.message, new RegExp(`Local branch ${fixed.branch} already has a verified fix`));
+    assert.equal(again.llm.calls, 0);
+    assert.equal(w.standIn.requests.length, asked, "the stand-in was not asked again");
+    assert.deepEqual(await w.botBranches(), [fixed.branch], "no second branch");
+
+    // A dry run stops the same way; the human report names the branch.
+    const human = await w.run("tests", "--dry-run");
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /TestSentry: Already proposed/);
+    assert.match(human.stdout, new RegExp(`existing branch: ${fixed.branch} \\(${tip.slice(0, 7)}\\)`));
+    assert.equal(w.standIn.requests.length, asked);
+
+    // One branch is no duplicate; a second bot branch with the same fix is.
+    const alone = JSON.parse((await w.run("status", "--json")).stdout);
+    assert.deepEqual(alone.duplicates, []);
+    const copy = `ai-test-fixes/${tip.slice(0, 7)}-copy`;
+    await w.repo.git("branch", copy, fixed.branch);
+    const status = await w.run("status", "--json");
+    assert.equal(status.code, 0, status.stderr);
+    const report = JSON.parse(status.stdout);
+    assert.equal(report.duplicates.length, 1);
+    assert.deepEqual([...report.duplicates[0].branches].sort(), [copy, fixed.branch].sort());
+    assert.equal(report.duplicates[0].baseSha, fixed.baseSha);
+    const item = report.items.find((i: { name: string }) => i.name === copy);
+    assert.deepEqual(item.duplicateOf, [fixed.branch]);
+    const text = (await w.run("status")).stdout;
+    assert.match(text, /Duplicate fixes/);
+    assert.match(text, new RegExp(`duplicate: the same fix as ${fixed.branch}`));
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("honest case: the same failure on a new commit is a new fix and asks the model", async () => {
+  const w = await world();
+  try {
+    const first = JSON.parse((await w.run("tests", "--json")).stdout);
+    assert.equal(first.outcome, "fixed");
+    const asked = w.standIn.requests.length;
+
+    // The same failure on a new base commit: another key, so the model is asked and a new branch made.
+    await w.repo.commit({ message: "Docs", files: { "README.md": "calc\n" } });
+    const newBase = await w.run("tests", "--json");
+    assert.equal(newBase.code, 0, newBase.stderr);
+    const second = JSON.parse(newBase.stdout);
+    assert.equal(second.outcome, "fixed");
+    assert.ok(w.standIn.requests.length > asked, "the model was asked for the new base");
+    assert.notEqual(second.branch, first.branch);
+
+    // Different bases, different keys: status flags no duplicate.
+    const status = JSON.parse((await w.run("status", "--json")).stdout);
+    assert.deepEqual(status.duplicates, []);
+  } finally {
+    await w.close();
+  }
+});

@@ -16,6 +16,7 @@ export interface RunTarget {
   baseSha: string;
   /** The branch the run started from (or the PR's head branch); undefined on a detached HEAD. */
   baseBranch?: string;
+  /** The user has uncommitted work (Sentries' own untracked `.env`/`.env.example` do not count). */
   dirty: boolean;
   pullRequest?: PullRequestEvent;
 }
@@ -44,6 +45,18 @@ export function runPullRequest(
   return eventPath ? readPullRequestEvent(eventPath) : Promise.resolve(undefined);
 }
 
+/**
+ * The files `sentries setup` writes at the repository root. Left untracked they are Sentries' configuration,
+ * not the user's work: `.env` must never be committed (setup warns while git does not ignore it), and
+ * `.env.example` is the user's to commit or not. Tracked and changed, they count like any other file.
+ */
+const OWN_UNTRACKED = new Set(["?? .env", "?? .env.example"]);
+
+/** Whether `git status --porcelain=v1` lines (paths from the root) show work of the user's that is not committed. */
+export function hasUncommittedWork(statusLines: string[]): boolean {
+  return statusLines.some((line) => !OWN_UNTRACKED.has(line));
+}
+
 export async function resolveTarget(
   repo: Git,
   eventPath = (readEnv("GITHUB_EVENT_PATH") || undefined),
@@ -51,7 +64,7 @@ export async function resolveTarget(
   await requireRepository(repo);
   const root = await repo.toplevel();
   const head = await requireHeadCommit(repo);
-  const dirty = (await repo.statusLines()).length > 0;
+  const dirty = hasUncommittedWork(await repo.statusLines());
   const pullRequest = await runPullRequest(eventPath);
   if (pullRequest) {
     const headSha = await repo.revParse(pullRequest.headSha);

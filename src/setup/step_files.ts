@@ -51,10 +51,15 @@ export async function writeFiles(run: SetupRun, plans: { dotEnv: FilePlan; examp
       for (const plan of await writeEnvFiles(toWrite)) {
         run.report({ name: basename(plan.path), status: "ok", detail: `wrote ${describeWrite(plan, run)}` });
       }
+      run.notes.push(UNTRACKED_NOTE);
     }
   }
   await warnIfEnvTracked(run);
 }
+
+/** Said whenever setup writes the files, so the later runs' silence about them is not a surprise. */
+export const UNTRACKED_NOTE = "`.env` and `.env.example` may stay untracked: `sentries tests` does not count them " +
+  "as uncommitted work. Never commit `.env`; commit `.env.example` if you want to share the list of settings.";
 
 /** `.env` belongs in .gitignore: a later `git add -A` should not commit local settings. */
 async function warnIfEnvTracked(run: SetupRun): Promise<void> {
@@ -70,8 +75,8 @@ async function warnIfEnvTracked(run: SetupRun): Promise<void> {
     run.report({
       name: ".gitignore",
       status: "warn",
-      detail: ".env is not ignored by git",
-      hint: "add `.env` to .gitignore so local settings are never committed",
+      detail: ".env is not ignored by git, so `git add -A` would commit it",
+      hint: "add `.env` to .gitignore (and commit that) so local settings are never committed",
     });
   }
 }

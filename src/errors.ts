@@ -40,6 +40,21 @@ export class UsageError extends SentriesError {
   }
 }
 
+/**
+ * A change needs a yes and nobody can give it: no terminal to ask on, and no --yes/--force. Nothing was
+ * changed; the command has shown what it would do. Exit code 2 (the invocation lacks a flag). `report`
+ * holds that plan for `--json`.
+ */
+export class ConfirmationNeededError extends UsageError {
+  readonly report?: object;
+
+  constructor(message: string, options: Omit<SentriesErrorOptions, "exitCode" | "code"> & { report?: object } = {}) {
+    super(message, { hint: options.hint, cause: options.cause, code: "usage.confirmation_needed" });
+    this.name = "ConfirmationNeededError";
+    this.report = options.report;
+  }
+}
+
 /** Invalid configuration value; names the source (file and key). Exit code 2. */
 export class ConfigError extends SentriesError {
   constructor(message: string, options: Omit<SentriesErrorOptions, "exitCode"> = {}) {

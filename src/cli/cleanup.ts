@@ -1,6 +1,6 @@
 import { botIdentity } from "../sentries/run_metadata.ts";
 import { Command } from "@commander-js/extra-typings";
-import { SentriesError, UsageError } from "../errors.ts";
+import { ConfirmationNeededError, SentriesError, UsageError } from "../errors.ts";
 import { Git } from "../git/git.ts";
 import { withInterruptSignal } from "../interrupt.ts";
 import { executePlan } from "../lifecycle/execute.ts";
@@ -12,6 +12,7 @@ import { loadRunConfig } from "./context.ts";
 import { exitState } from "./exit.ts";
 import { githubFor } from "./sentry_deps.ts";
 import { confirm, isInteractive, writeErr, writeOut } from "../term.ts";
+import { renderJson } from "../json_envelope.ts";
 
 interface CleanupFlags {
   dryRun?: boolean;
@@ -32,15 +33,22 @@ function checkFlags(flags: CleanupFlags): void {
       hint: "pass --force --include-foreign-commits, or --dry-run --include-foreign-commits to preview it",
     });
   }
-  if (!flags.dryRun && !flags.force && !isInteractive()) {
-    throw new UsageError("refusing to clean up without a terminal to confirm on", {
-      hint: "pass --force to carry out the plan, or --dry-run to only show it",
-    });
-  }
 }
 
-function cleanupJson(plan: Plan, dryRun: boolean, outcomes: Outcome[], warnings: string[]): string {
-  return JSON.stringify({ dryRun, plan, outcomes, summary: outcomeCounts(outcomes), warnings }, null, 2) + "\n";
+function cleanupFields(plan: Plan, dryRun: boolean, outcomes: Outcome[], warnings: string[]) {
+  return { dryRun, plan, outcomes, summary: outcomeCounts(outcomes), warnings };
+}
+
+/** Off a terminal without --force: the plan is shown (as a dry run), nothing changes, exit 2 naming the flag. */
+function confirmationNeeded(plan: Plan, warnings: string[]): ConfirmationNeededError {
+  const count = plan.actions.length === 1 ? "1 action needs" : `${plan.actions.length} actions need`;
+  return new ConfirmationNeededError(
+    `cleanup changed nothing: the plan's ${count} a yes, and there is no terminal to ask on`,
+    {
+      hint: "pass --force to carry out the plan above, or --dry-run to only show it",
+      report: cleanupFields(plan, true, [], warnings),
+    },
+  );
 }
 
 export function cleanupCommand() {
@@ -59,12 +67,14 @@ Removes local and remote ai-test-fixes/* and ai-doc-updates/* branches that the 
 bot's open PRs with a comment, and removes .sentries-metadata.json files merged into other branches (with a
 commit on a new bot branch and a PR, never a push to the branch itself). Never touches the current branch, a
 branch checked out in a worktree, a branch or PR labelled sentries:keep, or a bot branch someone else
-committed to (its PR is marked " — abandoned" instead). Off a terminal it needs --force or --dry-run.
+committed to (its PR is marked " — abandoned" instead). Off a terminal, a plan with actions needs --force
+(or --dry-run): without either it shows the plan, changes nothing and exits 2; nothing to do is exit 0.
 
 Examples:
   sentries cleanup --dry-run
   sentries cleanup --force --max-age-days 14
-  sentries cleanup --dry-run --json | jq '.plan.actions'`,
+  sentries cleanup --dry-run --json | jq '.plan.actions'
+Exit codes: 0 done or nothing to do, 1 an action failed, 2 bad usage (e.g. --force needed off a terminal).`,
     )
     .action(async (options, command) => {
       checkFlags(options);
@@ -92,8 +102,16 @@ Examples:
       }, new Date());
       const show = options.json ? writeErr : writeOut;
       if (options.dryRun) {
-        writeOut(options.json ? cleanupJson(plan, true, [], inventory.warnings) : renderPlan(plan, true));
+        writeOut(
+          options.json
+            ? renderJson("cleanup", 0, cleanupFields(plan, true, [], inventory.warnings))
+            : renderPlan(plan, true),
+        );
         return;
+      }
+      if (plan.actions.length > 0 && !options.force && !isInteractive()) {
+        if (!options.json) writeOut(renderPlan(plan, true));
+        throw confirmationNeeded(plan, inventory.warnings);
       }
       if (plan.actions.length > 0 && !options.force) {
         show(renderPlan(plan, false));
@@ -103,11 +121,11 @@ Examples:
         }
       }
       const outcomes = await withInterruptSignal((signal) => executePlan(plan, { git, github, bot, signal }));
+      exitState.code = outcomeCounts(outcomes).failed > 0 ? 1 : 0;
       if (options.json) {
-        writeOut(cleanupJson(plan, false, outcomes, inventory.warnings));
+        writeOut(renderJson("cleanup", exitState.code, cleanupFields(plan, false, outcomes, inventory.warnings)));
       } else {
         writeOut((options.force ? renderPlan(plan, false) : "") + renderOutcomes(outcomes));
       }
-      exitState.code = outcomeCounts(outcomes).failed > 0 ? 1 : 0;
     });
 }

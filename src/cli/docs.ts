@@ -29,6 +29,7 @@ Exit codes: 0 updated or nothing to do, 1 not updated, 2 bad usage (e.g. an unkn
     .action(async (options, command) => {
       const config = await loadRunConfig(command.parent?.opts() ?? {});
       await runSentryCommand(
+        "docs",
         config,
         options,
         (deps) => runDocSentry({ ...deps, base: options.base, head: options.head }),

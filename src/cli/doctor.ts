@@ -6,6 +6,7 @@ import { ConfigError, EXIT_USAGE } from "../errors.ts";
 import { type GlobalOptions, loadRunConfig } from "./context.ts";
 import { exitState } from "./exit.ts";
 import { writeOut } from "../term.ts";
+import { renderJson } from "../json_envelope.ts";
 
 export function doctorCommand() {
   return new Command("doctor")
@@ -30,8 +31,9 @@ Exit codes: 0 nothing failed, 1 a check failed, 2 the configuration is invalid (
       }
       const failed = results.filter((r) => r.status === "fail").length;
       const warned = results.filter((r) => r.status === "warn").length;
+      exitState.code = loaded.config === undefined ? EXIT_USAGE : failed === 0 ? 0 : 1;
       if (options.json) {
-        writeOut(JSON.stringify({ ok: failed === 0, failed, warned, checks: results }, null, 2) + "\n");
+        writeOut(renderJson("doctor", exitState.code, { failed, warned, checks: results }));
       } else {
         writeOut(
           failed === 0
@@ -39,7 +41,6 @@ Exit codes: 0 nothing failed, 1 a check failed, 2 the configuration is invalid (
             : `\n${failed} check${failed > 1 ? "s" : ""} failed.\n`,
         );
       }
-      exitState.code = loaded.config === undefined ? EXIT_USAGE : failed === 0 ? 0 : 1;
     });
 }
 

@@ -4,7 +4,8 @@
  * code; only unexpected errors show a stack, and only at LOG_LEVEL=debug.
  */
 import { Command, CommanderError } from "@commander-js/extra-typings";
-import { describeError, EXIT_FAILURE, EXIT_USAGE, SentriesError } from "../errors.ts";
+import { ConfirmationNeededError, describeError, EXIT_FAILURE, EXIT_USAGE, SentriesError } from "../errors.ts";
+import { type JsonErrorBody, jsonErrorBody, renderJson } from "../json_envelope.ts";
 import { log } from "../log.ts";
 import { buildTarget, VERSION } from "../version.ts";
 import { writeErr, writeOut } from "../term.ts";
@@ -72,26 +73,41 @@ function applyToAll(cmd: Command, fn: (c: Command) => void): void {
   for (const sub of cmd.commands) applyToAll(sub as unknown as Command, fn);
 }
 
-/** What a `--json` run prints on stdout when it fails: machines get the same facts as people. */
-export interface JsonError {
-  error: { code: string; message: string; hint?: string; exitCode: number };
-}
-
 const UNEXPECTED_HINT = "run again with LOG_LEVEL=debug for details, and report it if it persists";
 
-/** Prints the error for people on stderr; returns the JSON form and exit code for machines. */
-export function reportError(err: unknown): JsonError {
+/**
+ * Prints the error for people on stderr; returns its JSON form (the envelope's `error`) for machines, whose
+ * `exitCode` is the process's.
+ */
+export function reportError(err: unknown): JsonErrorBody {
   if (err instanceof SentriesError) {
     writeErr(`error: ${err.message}\n`);
     if (err.hint) writeErr(`hint: ${err.hint}\n`);
     if (err.cause && log.enabled("debug")) writeErr(`debug: cause: ${describeError(err.cause)}\n`);
-    return { error: { code: err.code, message: err.message, hint: err.hint, exitCode: err.exitCode } };
+    return jsonErrorBody(err);
   }
   const message = `unexpected failure: ${describeError(err)}`;
   writeErr(`error: ${message}\n`);
   if (log.enabled("debug") && err instanceof Error && err.stack) writeErr(`${err.stack}\n`);
   else writeErr(`hint: ${UNEXPECTED_HINT}\n`);
-  return { error: { code: "unexpected", message, hint: UNEXPECTED_HINT, exitCode: EXIT_FAILURE } };
+  return { code: "unexpected", message, hint: UNEXPECTED_HINT, exitCode: EXIT_FAILURE };
+}
+
+/** Global options that take a value, so the value is not mistaken for a command's name. */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(["-C", "--repo-path", "--log-level"]);
+
+/** The subcommand named in the arguments (by name or alias), for an error that commander raised before it ran. */
+function commandNamed(program: Command, args: string[]): string | null {
+  for (let i = 0; i < args.length && args[i] !== "--"; i++) {
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(args[i])) {
+      i++;
+      continue;
+    }
+    if (args[i].startsWith("-")) continue;
+    const sub = program.commands.find((c) => c.name() === args[i] || c.aliases().includes(args[i]));
+    return sub ? sub.name() : null;
+  }
+  return null;
 }
 
 /**
@@ -108,24 +124,30 @@ function asksForJson(args: string[], parsed: boolean | undefined): boolean {
 export async function main(args: string[]): Promise<number> {
   const program = buildProgram();
   let jsonOption: boolean | undefined;
+  let commandName: string | null = null;
   program.hook("preAction", (_program, action) => {
     jsonOption = (action.opts() as { json?: unknown }).json === true;
+    commandName = action.name();
   });
   try {
     exitState.code = 0;
     await program.parseAsync(args, { from: "user" });
     return exitState.code;
   } catch (err) {
-    let failure: JsonError;
+    let failure: JsonErrorBody;
     if (err instanceof CommanderError) {
       // Help and version are successes; everything else commander rejects is bad usage (already on stderr).
       if (err.exitCode === 0) return 0;
       const message = err.message.replace(/^error: /, "");
-      failure = { error: { code: "usage", message, hint: "run with --help for usage", exitCode: EXIT_USAGE } };
+      failure = { code: "usage", message, hint: "run with --help for usage", exitCode: EXIT_USAGE };
     } else {
       failure = reportError(err);
     }
-    if (asksForJson(args, jsonOption)) writeOut(JSON.stringify(failure, null, 2) + "\n");
-    return failure.error.exitCode;
+    if (asksForJson(args, jsonOption)) {
+      // What a refused confirmation would have done travels with the error, as its report.
+      const fields = err instanceof ConfirmationNeededError ? err.report : undefined;
+      writeOut(renderJson(commandName ?? commandNamed(program, args), failure.exitCode, fields, failure));
+    }
+    return failure.exitCode;
   }
 }

@@ -20,13 +20,15 @@ export function modelsCommand() {
 Shows the catalog next to what the server at LLM_BASE has installed (size, parameters and quantization
 from /api/show, and which of MODEL_PLAN / MODEL_PATCH each serves), the best planner and patcher for this
 machine's memory, and the models worth pulling: the configured ones when missing, and better ones that fit.
-Without --info-only it offers to pull them (asked on a terminal; --yes otherwise). It never edits .env.
+Without --info-only it offers to pull them (asked on a terminal; off a terminal it needs --yes, else it
+pulls nothing and exits 2). It never edits .env.
 
 Examples:
   sentries models --info-only
   sentries models --info-only --json | jq '.roles'
   sentries update-models --yes
-Exit code 0 on success, 1 when the server cannot be reached or a pull failed.`,
+Exit codes: 0 success or nothing to pull, 1 the server cannot be reached or a pull failed, 2 bad usage
+(e.g. --yes needed off a terminal).`,
     )
     .action(async (options, command) => {
       const config = await loadRunConfig(command.parent?.opts() ?? {});

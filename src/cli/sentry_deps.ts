@@ -8,6 +8,7 @@ import type { LlmClient } from "../llm/mod.ts";
 import { log } from "../log.ts";
 import { exitState } from "./exit.ts";
 import { writeOut } from "../term.ts";
+import { renderJson } from "../json_envelope.ts";
 
 export function githubFor(config: Config): GitHub | undefined {
   if (!config.githubToken) return undefined;
@@ -40,6 +41,7 @@ export interface SentryDeps {
 
 /** Runs one sentry for a CLI command: interruptible, its report on stdout (JSON or text), its exit code. */
 export async function runSentryCommand<R extends { exitCode: number }>(
+  command: "tests" | "docs",
   config: Config,
   options: { dryRun?: boolean; json?: boolean },
   run: (deps: SentryDeps) => Promise<R>,
@@ -49,6 +51,6 @@ export async function runSentryCommand<R extends { exitCode: number }>(
   const report = await withInterruptSignal((signal) =>
     run({ config, dryRun, llm: llmClientFor(config), ...githubDeps(config, dryRun), signal })
   );
-  writeOut(options.json ? JSON.stringify(report, null, 2) + "\n" : render(report));
+  writeOut(options.json ? renderJson(command, report.exitCode, report) : render(report));
   exitState.code = report.exitCode;
 }

@@ -31,13 +31,14 @@ the profile's planner and patcher (pulls the missing ones, with progress) → .e
 target repo (never a token) → the doctor checks and the next steps.
 
 Every change asks first on a terminal; --yes answers yes. Without a terminal and without --yes, setup
-changes nothing, says what it would do, and exits 1.
+changes nothing, says what it would do, and exits 2 (1 when a check failed as well; nothing left to do is
+exit 0).
 
 Examples:
   sentries setup                              check, then ask before each change
   sentries setup --yes --profile fast         unattended, small models (CI, 8 GiB machines)
   sentries setup -C ../myrepo --force         set up another checkout, overwriting its .env
-Exit code 0 when everything is ready, 1 otherwise.`,
+Exit codes: 0 everything is ready, 1 a check or step failed, 2 bad usage (e.g. --yes needed off a terminal).`,
     )
     .action(async (options, command) => {
       if (!isProfileName(options.profile)) {

@@ -7,6 +7,7 @@ import { renderStatus } from "../lifecycle/render.ts";
 import { loadRunConfig } from "./context.ts";
 import { githubFor } from "./sentry_deps.ts";
 import { writeOut } from "../term.ts";
+import { renderJson } from "../json_envelope.ts";
 
 export function statusCommand() {
   return new Command("status")
@@ -23,7 +24,9 @@ were merged into other branches. Changes nothing.
 Examples:
   sentries status
   sentries status -C ../myrepo
-  sentries status --json | jq '.items[] | select(.verified)'`,
+  sentries status --json | jq '.items[] | select(.verified)'
+Exit codes: 0 listed (also when there is nothing to list), 1 a failure (e.g. git failed), 2 bad usage (e.g. not a
+git repository).`,
     )
     .action(async (options, command) => {
       const config = await loadRunConfig(command.parent?.opts() ?? {});
@@ -33,6 +36,6 @@ Examples:
         bot: botIdentity(config),
       });
       const report = statusReport(inventory, new Date());
-      writeOut(options.json ? JSON.stringify(report, null, 2) + "\n" : renderStatus(report));
+      writeOut(options.json ? renderJson("status", 0, report) : renderStatus(report));
     });
 }

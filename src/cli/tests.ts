@@ -40,6 +40,6 @@ Exit codes: 0 fixed or nothing to do, 1 not fixed (or a source bug), 2 bad usage
       };
       const config = await loadRunConfig(command.parent?.opts() ?? {}, flags);
       const junitXml = options.junitXml !== undefined ? resolve(options.junitXml) : undefined;
-      await runSentryCommand(config, options, (deps) => runTestSentry({ ...deps, junitXml }), renderHuman);
+      await runSentryCommand("tests", config, options, (deps) => runTestSentry({ ...deps, junitXml }), renderHuman);
     });
 }

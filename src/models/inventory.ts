@@ -2,7 +2,7 @@
  * What the model server has: GET /api/tags for the list and sizes, then
  * POST /api/show per model for its parameter count and quantization.
  */
-import { describeError } from "../errors.ts";
+import { describeError, SentriesError } from "../errors.ts";
 import type { InstalledModel, LlmApi, LlmClient } from "../llm/mod.ts";
 
 export interface ServerInventory {
@@ -10,7 +10,11 @@ export interface ServerInventory {
   api: LlmApi;
   reachable: boolean;
   version?: string;
+  /** Why it is not reachable, in the words `doctor` uses (the LLM client's message, not the raw fetch error). */
   error?: string;
+  /** The machine-readable code of that error (`llm.unreachable`) and its fix. */
+  errorCode?: string;
+  hint?: string;
   /** Undefined when the server did not answer. */
   installed?: InstalledModel[];
 }
@@ -23,6 +27,9 @@ export async function readInventory(client: LlmClient): Promise<ServerInventory>
     version = await client.version();
     installed = await client.listModels();
   } catch (err) {
+    if (err instanceof SentriesError) {
+      return { ...base, reachable: false, error: err.message, errorCode: err.code, hint: err.hint };
+    }
     return { ...base, reachable: false, error: describeError(err) };
   }
   const described = await Promise.all(installed.map(async (model) => {

@@ -24,7 +24,7 @@ export function renderModelsReport(
   out.push(
     server.reachable
       ? `Model server: ${what} at ${server.url}`
-      : `Model server: nothing answers at ${server.url} (${server.error}); installed models unknown`,
+      : `Model server: nothing answers at ${server.url}; installed models unknown`,
   );
   out.push(`This machine: ${formatBytes(memory.totalBytes)} of memory`, "");
   const rows = report.rows.map((r) => [

@@ -1,13 +1,15 @@
 /**
  * `sentries models`: read what the server has → compare with the catalog and
  * this machine → show it → offer to pull what is worth pulling (asked on a
- * terminal, --yes otherwise; --info-only never pulls). With --json, stdout
- * carries only the JSON document; everything else goes to stderr.
+ * terminal, --yes otherwise; --info-only never pulls; off a terminal without
+ * --yes it pulls nothing and stops with exit 2). With --json, stdout carries
+ * only the JSON document; everything else goes to stderr.
  */
 import { renderCheck } from "../doctor/render.ts";
 import type { Config } from "../config/load.ts";
 import type { CheckResult } from "../doctor/checks.ts";
-import { EXIT_FAILURE, EXIT_OK } from "../errors.ts";
+import { ConfirmationNeededError, EXIT_FAILURE, EXIT_OK } from "../errors.ts";
+import { type JsonErrorBody, renderJson } from "../json_envelope.ts";
 import type { LlmClient } from "../llm/mod.ts";
 import { askConsent, type SetupConsole } from "./console.ts";
 import { formatBytes } from "../format.ts";
@@ -50,19 +52,42 @@ export async function runModels(request: ModelsRequest, deps: ModelsDeps): Promi
     memoryBytes: memory.totalBytes,
   });
   if (!request.json) console.out(renderModelsReport(report, server, memory));
+  const { installed: _installed, ...serverFacts } = server;
+  const fields = (pulled: CheckResult[]) => ({ server: serverFacts, memory, ...report, pulled });
 
   let pulled: CheckResult[] = [];
+  let error: JsonErrorBody | undefined;
   if (!server.reachable) {
-    note(`\nCannot reach the model server at ${server.url}: start it (\`ollama serve\`, or \`sentries setup\`).`);
+    // The same clean words as doctor's "LLM endpoint" check, never the raw fetch error.
+    const hint = server.hint ?? "start it (`ollama serve`, or `sentries setup`), or set LLM_BASE";
+    error = { code: server.errorCode ?? "llm.unreachable", message: server.error ?? "", hint, exitCode: EXIT_FAILURE };
+    console.err(`error: ${error.message}\nhint: ${hint}\n`);
   } else if (!request.infoOnly) {
-    pulled = await offerPulls(report.toPull, request, deps, note);
-  }
-  if (request.json) {
-    const { installed: _installed, ...serverFacts } = server;
-    console.out(JSON.stringify({ server: serverFacts, memory, ...report, pulled }, null, 2) + "\n");
+    const offered = await offerPulls(report.toPull, request, deps, note);
+    if (offered === "cannot-ask") throw pullNeedsConfirmation(report.toPull, fields([]));
+    pulled = offered;
   }
   const failed = !server.reachable || pulled.some((r) => r.status === "fail");
-  return { exitCode: failed ? EXIT_FAILURE : EXIT_OK, report, pulled };
+  const exitCode = failed ? EXIT_FAILURE : EXIT_OK;
+  if (request.json) console.out(renderJson("models", exitCode, fields(pulled), error));
+  return { exitCode, report, pulled };
+}
+
+function pullSummary(candidates: PullCandidate[]): string {
+  const size = formatBytes(candidates.reduce((sum, c) => sum + (c.sizeBytes ?? 0), 0));
+  const count = candidates.length === 1 ? "1 model" : `${candidates.length} models`;
+  return `${count} (${size})`;
+}
+
+/** Off a terminal without --yes: the report above is what it would do; nothing is pulled, exit 2. */
+function pullNeedsConfirmation(candidates: PullCandidate[], report: object): ConfirmationNeededError {
+  return new ConfirmationNeededError(
+    `models pulled nothing: pulling ${pullSummary(candidates)} needs a yes, and there is no terminal to ask on`,
+    {
+      hint: "run `sentries models --yes` to pull them, or `sentries models --info-only` to only look",
+      report,
+    },
+  );
 }
 
 async function offerPulls(
@@ -70,7 +95,7 @@ async function offerPulls(
   request: ModelsRequest,
   deps: ModelsDeps,
   note: (text: string) => void,
-): Promise<CheckResult[]> {
+): Promise<CheckResult[] | "cannot-ask"> {
   if (candidates.length === 0) {
     note("\nNothing to pull: the configured models are installed and none in the catalog fits better.");
     return [];
@@ -79,16 +104,8 @@ async function offerPulls(
     note("\nOnly Ollama can pull models; load the ones above in your model server by hand.");
     return [];
   }
-  const size = formatBytes(candidates.reduce((sum, c) => sum + (c.sizeBytes ?? 0), 0));
-  const count = candidates.length === 1 ? "1 model" : `${candidates.length} models`;
-  const answer = askConsent(deps.console, request.yes, `Pull ${count} (${size}) now?`);
-  if (answer === "cannot-ask") {
-    note(
-      `\nNot pulling: this is not a terminal and --yes was not given. ` +
-        "Run `sentries models --yes` to pull them, or `sentries models --info-only` to only look.",
-    );
-    return [];
-  }
+  const answer = askConsent(deps.console, request.yes, `Pull ${pullSummary(candidates)} now?`);
+  if (answer === "cannot-ask") return "cannot-ask";
   if (answer === "no") {
     note("\nNot pulling.");
     return [];

@@ -2,9 +2,10 @@
  * `sentries setup` as its story: plan the files → check the system → make the
  * model server answer → get the models → write the files → doctor → next
  * steps. Every change asks first (or takes --yes); with no terminal and no
- * --yes it changes nothing, says what it would do, and exits 1.
+ * --yes it changes nothing, says what it would do, and stops with a
+ * ConfirmationNeededError (exit 2), or exit 1 when a check failed as well.
  */
-import { EXIT_FAILURE, EXIT_OK } from "../errors.ts";
+import { ConfirmationNeededError, EXIT_FAILURE, EXIT_OK } from "../errors.ts";
 import { formatBytes } from "../format.ts";
 import { type SetupDeps, type SetupRequest, SetupRun } from "./setup_run.ts";
 import { planFiles, writeFiles } from "./step_files.ts";
@@ -38,7 +39,10 @@ export async function runSetup(request: SetupRequest, deps: SetupDeps): Promise<
   if (server === "ready" && run.pending.length === 0) await runDoctorStep(run);
 
   if (run.pending.length > 0) {
-    explainPending(run);
+    const refusal = pendingNeedsConfirmation(run);
+    // A failed check is the bigger problem: --yes alone would not make setup succeed.
+    if (!run.failed()) throw refusal;
+    run.line(`Fix the FAIL lines above first; then ${refusal.hint}.`);
     return { exitCode: EXIT_FAILURE, run };
   }
   const ready = server === "ready";
@@ -56,14 +60,15 @@ async function runDoctorStep(run: SetupRun): Promise<void> {
   }
 }
 
-function explainPending(run: SetupRun): void {
+/** Off a terminal without --yes: say what setup would do, then stop with exit 2 naming the flag. */
+function pendingNeedsConfirmation(run: SetupRun): ConfirmationNeededError {
   const profileFlag = run.profile.name === "balanced" ? "" : ` --profile ${run.profile.name}`;
-  run.line(
-    "\nSetup changed nothing: this is not a terminal and --yes was not given, so it asked no questions.",
-  );
-  run.line("It would:");
+  run.line("\nSetup would:");
   for (const action of run.pending) run.line(`  - ${action}`);
-  run.line(`Run \`sentries setup --yes${profileFlag}\` to do this without questions, or run it in a terminal.`);
+  return new ConfirmationNeededError(
+    "setup changed nothing: its changes need a yes, and there is no terminal to ask on (--yes was not given)",
+    { hint: `run \`sentries setup --yes${profileFlag}\` to do this without questions, or run it in a terminal` },
+  );
 }
 
 function printNextSteps(run: SetupRun, serverReady: boolean): void {

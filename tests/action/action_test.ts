@@ -9,6 +9,7 @@ import { join } from "node:path";
 import YAML from "yaml";
 import { PROJECT_ROOT } from "../support/cli.ts";
 import { VERSION } from "../../src/version.ts";
+import { jsonEnvelope } from "../../src/json_envelope.ts";
 import { checkWorkflow, type Step, type Workflow } from "../ship/workflow_rules.ts";
 
 const INSTALL = join(PROJECT_ROOT, "scripts/action/install.sh");
@@ -366,6 +367,34 @@ Deno.test({
         INPUT_COMMAND: "tests",
       }, home);
       assert.equal(failed.outputs.outcome, "error", "--json's error object");
+    });
+  },
+});
+
+Deno.test({
+  name: "run: the --json envelope (schemaVersion, command, ok, exitCode) keeps the outputs as they were",
+  ignore: !HAS_NODE,
+  fn: async () => {
+    await withHome(async (home) => {
+      const outputsOf = async (command: string, doc: object, code: number) => {
+        const bin = await fakeSentries(home, JSON.stringify(doc), code);
+        const result = await runScript(RUN, [], { SENTRIES_BIN: bin, INPUT_COMMAND: command }, home);
+        assert.equal(result.code, code, result.stderr);
+        return result.outputs;
+      };
+      const fixed = await outputsOf("tests", jsonEnvelope("tests", 0, JSON.parse(FIXED)), 0);
+      assert.equal(fixed.outcome, "fixed");
+      assert.equal(fixed["pull-request-number"], "42");
+      assert.equal(fixed["changed-files"], "tests/test_calc.py\ntests/test_more.py");
+      const status = await outputsOf("status", jsonEnvelope("status", 0, { items: [] }), 0);
+      assert.equal(status.outcome, "ok");
+      const error = { code: "git.not_a_repo", message: "not a git repository", exitCode: 2 };
+      const failed = await outputsOf("tests", jsonEnvelope("tests", 2, {}, error), 2);
+      assert.deepEqual([failed.outcome, failed["exit-code"]], ["error", "2"]);
+      // cleanup off a terminal without --force: the plan and the error travel together.
+      const refusal = { code: "usage.confirmation_needed", message: "cleanup changed nothing", exitCode: 2 };
+      const cleanup = await outputsOf("cleanup", jsonEnvelope("cleanup", 2, { plan: { actions: [] } }, refusal), 2);
+      assert.equal(cleanup.outcome, "error");
     });
   },
 });

@@ -12,13 +12,16 @@ Deno.test("--help lists every command with examples", async () => {
   assert.match(r.stdout, /-C, --repo-path <dir>/);
 });
 
-Deno.test("each command has --help with examples", async (t) => {
+Deno.test("each command has --help with examples and its exit codes (0, 1 and 2)", async (t) => {
   for (const cmd of ["tests", "docs", "doctor", "status", "cleanup", "setup", "models"]) {
     await t.step(cmd, async () => {
       const r = await runCli([cmd, "--help"]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, new RegExp(`Usage: sentries ${cmd}`));
       assert.match(r.stdout, /Examples:/);
+      const exitCodes = r.stdout.slice(r.stdout.indexOf("\nExit codes: "));
+      assert.ok(exitCodes.startsWith("\nExit codes: 0 "), `${cmd} --help has no "Exit codes:" line`);
+      assert.match(exitCodes, /, 1 [^,]+, 2 /, `${cmd} --help names what exit codes 1 and 2 mean`);
     });
   }
 });

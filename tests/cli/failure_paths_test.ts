@@ -73,7 +73,10 @@ Deno.test("--json: an expected failure prints one JSON error object on stdout, a
         const r = await runCli(c.args, { cwd: notRepo, env: c.env });
         assert.equal(r.code, c.code, r.stderr);
         const parsed = JSON.parse(r.stdout);
-        assert.deepEqual(Object.keys(parsed), ["error"]);
+        // The envelope every --json document has (tests/cli/json_envelope_test.ts), then only the error.
+        assert.deepEqual(Object.keys(parsed), ["schemaVersion", "command", "ok", "exitCode", "error"]);
+        assert.equal(parsed.ok, false);
+        assert.equal(parsed.exitCode, c.code);
         assert.match(parsed.error.code, c.errorCode);
         assert.equal(parsed.error.exitCode, c.code);
         assert.ok(parsed.error.message.length > 0);

@@ -21,16 +21,48 @@ async function withScenario(fn: (world: World, gh: FakeGitHub) => Promise<void>)
   }
 }
 
-Deno.test("cli: cleanup off a terminal without --force or --dry-run refuses (exit 2) and changes nothing", async () => {
+Deno.test("cli: cleanup off a terminal without --force or --dry-run shows the plan, changes nothing, exits 2", async () => {
   const world = await createWorld();
   try {
     await world.botBranch({ name: B.old, date: "2024-01-10T00:00:00Z" });
     const before = await world.snapshot();
     const r = await runCli(["cleanup", "-C", world.repo.dir]);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /error: refusing to clean up without a terminal/);
-    assert.match(r.stderr, /hint: pass --force .* or --dry-run/);
+    assert.match(r.stdout, /^Dry run: would do \(artifacts older than 30 days\):\n {2}- delete local branch /);
+    assert.match(r.stdout, new RegExp(`delete local branch ${B.old}`));
+    assert.match(
+      r.stderr,
+      /^error: cleanup changed nothing: the plan's 1 action needs a yes, and there is no terminal/m,
+    );
+    assert.match(r.stderr, /^hint: pass --force to carry out the plan above, or --dry-run to only show it$/m);
     assert.equal(await world.snapshot(), before);
+
+    const j = await runCli(["cleanup", "--json", "-C", world.repo.dir]);
+    assert.equal(j.code, 2, j.stderr);
+    const doc = JSON.parse(j.stdout);
+    assert.deepEqual(Object.keys(doc).slice(0, 4), ["schemaVersion", "command", "ok", "exitCode"]);
+    assert.deepEqual([doc.command, doc.ok, doc.exitCode], ["cleanup", false, 2]);
+    assert.equal(doc.error.code, "usage.confirmation_needed");
+    assert.equal(doc.plan.actions.length, 1, "the plan it would carry out travels with the error");
+    assert.deepEqual(doc.outcomes, []);
+    assert.equal(await world.snapshot(), before);
+  } finally {
+    await world.cleanup();
+  }
+});
+
+Deno.test("cli: cleanup off a terminal with nothing to do is a no-op: exit 0, no refusal, no --force needed", async () => {
+  const world = await createWorld();
+  try {
+    const r = await runCli(["cleanup", "-C", world.repo.dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "Nothing to clean up.\n");
+    assert.doesNotMatch(r.stderr, /error:/);
+    const j = await runCli(["cleanup", "--json", "-C", world.repo.dir]);
+    assert.equal(j.code, 0, j.stderr);
+    const doc = JSON.parse(j.stdout);
+    assert.deepEqual([doc.command, doc.ok, doc.exitCode, doc.error], ["cleanup", true, 0, undefined]);
+    assert.deepEqual(doc.plan.actions, []);
   } finally {
     await world.cleanup();
   }

@@ -27,14 +27,15 @@ async function withRepo(files: Record<string, string>, run: (repo: PyRepo) => Pr
   }
 }
 
-Deno.test("cli: setup without a terminal and without --yes asks nothing, writes nothing, explains, exits 1", async () => {
+Deno.test("cli: setup without a terminal and without --yes asks nothing, writes nothing, explains, exits 2", async () => {
   const standIn = await startStandIn({ models: [] });
   try {
     await withRepo({}, async (repo) => {
       const r = await runCli(["setup", "--profile", "fast"], { cwd: repo.dir, env: { LLM_BASE: standIn.url } });
-      assert.equal(r.code, 1, r.stdout + r.stderr);
-      assert.match(r.stdout, /Setup changed nothing: this is not a terminal and --yes was not given/);
-      assert.match(r.stdout, /- pull llama3\.1:8b-instruct-q2_K, deepseek-coder:6\.7b-instruct-q2_K/);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stdout, /Setup would:\n {2}- pull llama3\.1:8b-instruct-q2_K, deepseek-coder:6\.7b-instruct-q2_K/);
+      assert.match(r.stderr, /^error: setup changed nothing: .*no terminal to ask on \(--yes was not given\)$/m);
+      assert.match(r.stderr, /^hint: run `sentries setup --yes --profile fast` /m);
       assert.deepEqual(standIn.pullAttempts, []);
       await assert.rejects(() => Deno.stat(join(repo.dir, ".env")), Deno.errors.NotFound);
     });
@@ -68,6 +69,77 @@ Deno.test("cli: setup --yes writes .env with no token and finishes with the doct
   } finally {
     await standIn.close();
   }
+});
+
+Deno.test("cli: off a terminal, setup with nothing left to do is a no-op (exit 0), not a refusal", async () => {
+  const standIn = await startStandIn({ models: FAST });
+  try {
+    await withRepo({}, async (repo) => {
+      const env = { LLM_BASE: standIn.url };
+      const first = await runCli(["setup", "--yes", "--profile", "fast"], { cwd: repo.dir, env });
+      assert.equal(first.code, 0, first.stdout + first.stderr);
+      const again = await runCli(["setup", "--profile", "fast"], { cwd: repo.dir, env });
+      assert.equal(again.code, 0, again.stdout + again.stderr);
+      assert.doesNotMatch(again.stdout, /Setup would:/);
+      assert.doesNotMatch(again.stderr, /error:/);
+      assert.match(again.stdout, /\.env is already up to date/);
+    });
+  } finally {
+    await standIn.close();
+  }
+});
+
+Deno.test("cli: models off a terminal without --yes pulls nothing and exits 2 naming --yes; --json says so too", async () => {
+  const standIn = await startStandIn({ models: [] });
+  try {
+    await withRepo({}, async (repo) => {
+      const r = await runCli(["models"], { cwd: repo.dir, env: { LLM_BASE: standIn.url } });
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stdout, /Worth pulling:/);
+      assert.match(r.stderr, /^error: models pulled nothing: pulling \d+ models? \(.*\) needs a yes/m);
+      assert.match(r.stderr, /^hint: run `sentries models --yes`/m);
+      const j = await runCli(["update-models", "--json"], { cwd: repo.dir, env: { LLM_BASE: standIn.url } });
+      assert.equal(j.code, 2, j.stderr);
+      const doc = JSON.parse(j.stdout);
+      assert.equal(doc.command, "models");
+      assert.equal(doc.ok, false);
+      assert.equal(doc.exitCode, 2);
+      assert.equal(doc.error.code, "usage.confirmation_needed");
+      assert.ok(doc.toPull.length > 0, "what it would pull travels with the error");
+      assert.deepEqual(standIn.pullAttempts, []);
+    });
+  } finally {
+    await standIn.close();
+  }
+});
+
+Deno.test("cli: models against a closed port says what doctor says, not the raw fetch error", async () => {
+  await withRepo({}, async (repo) => {
+    const base = `http://127.0.0.1:${closedPort()}`;
+    const r = await runCli(["models", "--info-only"], { cwd: repo.dir, env: { LLM_BASE: base } });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^Model server: nothing answers at ${base}; installed models unknown$`, "m"));
+    assert.match(
+      r.stderr,
+      new RegExp(`^error: Ollama is not reachable at ${base}\nhint: start it with \`ollama serve\``, "m"),
+    );
+    const doctor = await runCli(["doctor", "--no-prompt-models"], { cwd: repo.dir, env: { LLM_BASE: base } });
+    assert.match(doctor.stdout, new RegExp(`\\[FAIL\\] LLM endpoint: Ollama is not reachable at ${base}\n`));
+    const j = await runCli(["models", "--info-only", "--json"], { cwd: repo.dir, env: { LLM_BASE: base } });
+    assert.equal(j.code, 1, j.stderr);
+    const doc = JSON.parse(j.stdout);
+    assert.equal(doc.exitCode, 1);
+    assert.equal(doc.server.error, `Ollama is not reachable at ${base}`);
+    assert.deepEqual(doc.error, {
+      code: "llm.unreachable",
+      message: `Ollama is not reachable at ${base}`,
+      hint: "start it with `ollama serve` or set LLM_BASE",
+      exitCode: 1,
+    });
+    for (const text of [r.stdout, r.stderr, j.stdout]) {
+      assert.doesNotMatch(text, /fetch failed|tcp connect|os error|Connection refused/i);
+    }
+  });
 });
 
 Deno.test("cli: an existing .env is not overwritten without --force", async () => {

@@ -69,12 +69,13 @@ Deno.test("a started server that never answers fails with the log file to read",
   });
 });
 
-Deno.test("without a terminal and --yes the server is not started, only explained", async () => {
+Deno.test("without a terminal and --yes the server is not started, only explained (exit 2)", async () => {
   const launcher = fakeLauncher("0.9.1");
   await setup({ standIn: false, llmBase: `http://127.0.0.1:${closedPort()}`, launcher, yes: false }, (r) => {
-    assert.equal(r.outcome.exitCode, 1);
+    assert.equal((r.error as { exitCode?: number } | undefined)?.exitCode, 2, String(r.error));
+    assert.match(String(r.error), /no terminal to ask on/);
     assert.deepEqual(launcher.starts, []);
-    assert.match(r.out, /It would:\n {2}- start `ollama serve` in the background\n {2}- write \.env/);
+    assert.match(r.out, /Setup would:\n {2}- start `ollama serve` in the background\n {2}- write \.env/);
     assert.match(r.out, /planner \(MODEL_PLAN\): llama3\.1:8b-instruct-q2_K \(3\.0 GiB\), once the server runs/);
   });
 });

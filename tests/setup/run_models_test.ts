@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ConfirmationNeededError } from "../../src/errors.ts";
 import { loadCatalog } from "../../src/models/catalog.ts";
 import { type ModelsOutcome, runModels } from "../../src/setup/run_models.ts";
 import { closedPort } from "../llm/helpers.ts";
@@ -79,9 +80,13 @@ Deno.test("--info-only never pulls, even with --yes", async () => {
   });
 });
 
-Deno.test("--json prints only the JSON document on stdout", async () => {
-  await models({ standIn: { models: ["llama3.1:8b-instruct-q4_K_M"] }, flags: { json: true } }, (r) => {
+Deno.test("--json prints only the JSON document on stdout, in the envelope", async () => {
+  await models({ standIn: { models: ["llama3.1:8b-instruct-q4_K_M"] }, flags: { json: true, yes: true } }, (r) => {
     const doc = JSON.parse(r.out);
+    assert.deepEqual(Object.keys(doc).slice(0, 4), ["schemaVersion", "command", "ok", "exitCode"]);
+    assert.equal(doc.command, "models");
+    assert.equal(doc.exitCode, r.outcome.exitCode);
+    assert.equal(doc.ok, r.outcome.exitCode === 0);
     assert.equal(doc.server.reachable, true);
     assert.equal(doc.memory.totalBytes, 32 * 1024 ** 3);
     assert.equal(doc.rows.length, 8);
@@ -89,10 +94,40 @@ Deno.test("--json prints only the JSON document on stdout", async () => {
       true,
       false,
     ]);
-    assert.deepEqual(doc.pulled, []);
-    // The explanation (no terminal, no --yes) went to stderr.
-    assert.match(r.err, /Not pulling: this is not a terminal and --yes was not given/);
-    assert.deepEqual(r.standIn?.pullAttempts, []);
+    assert.equal(doc.pulled.length, 3);
+    // Progress and the pull results went to stderr.
+    assert.match(r.err, /\[ok {2}\] pull llama3\.1:8b-instruct-q8_0/);
+  });
+});
+
+Deno.test("off a terminal without --yes nothing is pulled and the run stops with exit 2, naming --yes", async () => {
+  for (const json of [false, true]) {
+    const recorder = recordingConsole();
+    let refusal: unknown;
+    await models({ standIn: { models: [] }, flags: { json }, totalGiB: 8, console: recorder }, () => {})
+      .catch((err) => refusal = err);
+    assert.ok(refusal instanceof ConfirmationNeededError, `json=${json}: ${refusal}`);
+    assert.equal(refusal.exitCode, 2);
+    assert.match(refusal.message, /models pulled nothing: pulling 2 models \(9\.0 GiB\) needs a yes/);
+    assert.match(refusal.hint ?? "", /sentries models --yes/);
+    // What it would pull: the table's "Worth pulling" on a terminal's stdout, the report for --json.
+    const report = refusal.report as { toPull: Array<{ name: string }>; pulled: unknown[] };
+    assert.deepEqual(report.toPull.map((c) => c.name), [
+      "llama3.1:8b-instruct-q4_K_M",
+      "deepseek-coder:6.7b-instruct-q5_K_M",
+    ]);
+    assert.deepEqual(report.pulled, []);
+    if (json) assert.equal(recorder.stdout.join(""), "", "main prints the JSON, with the error");
+    else assert.match(recorder.stdout.join(""), /Worth pulling:/);
+  }
+});
+
+Deno.test("off a terminal without --yes, nothing to pull is a no-op: exit 0, no refusal", async () => {
+  const installed = ["llama3.1:8b-instruct-q4_K_M", "deepseek-coder:6.7b-instruct-q5_K_M"];
+  await models({ standIn: { models: installed }, totalGiB: 8 }, (r) => {
+    assert.equal(r.outcome.exitCode, 0, r.out + r.err);
+    assert.deepEqual(r.outcome.report.toPull, []);
+    assert.match(r.out, /Nothing to pull/);
   });
 });
 
@@ -134,8 +169,13 @@ Deno.test("a configured model the library does not have fails in plain words (ex
 Deno.test("an unreachable server still shows the catalog, claims nothing installed and exits 1", async () => {
   await models({ standIn: false }, (r) => {
     assert.equal(r.outcome.exitCode, 1);
-    assert.match(r.out, /Model server: nothing answers at http:\/\/127\.0\.0\.1:\d+ .*installed models unknown/);
+    assert.match(r.out, /Model server: nothing answers at http:\/\/127\.0\.0\.1:\d+; installed models unknown/);
     assert.match(r.out, /^llama3\.1:8b-instruct-q8_0 .* \?$/m);
-    assert.match(r.out, /Cannot reach the model server/);
+    // doctor's words, not the fetch error underneath.
+    assert.match(
+      r.err,
+      /^error: Ollama is not reachable at http:\/\/127\.0\.0\.1:\d+\nhint: start it with `ollama serve`/,
+    );
+    assert.doesNotMatch(r.out + r.err, /fetch failed|tcp connect|os error|Connection refused/i);
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { SentriesError } from "../../src/errors.ts";
+import { ConfirmationNeededError, SentriesError } from "../../src/errors.ts";
 import { fakeLauncher, recordingConsole } from "./helpers.ts";
 import { FAST, readEnv, setup } from "./scenario.ts";
 
@@ -49,19 +49,21 @@ Deno.test("on a terminal every change is asked first, with a progress bar per la
   });
 });
 
-Deno.test("without a terminal and without --yes setup asks nothing, changes nothing and explains", async () => {
+Deno.test("without a terminal and without --yes setup asks nothing, changes nothing, says what it would do, exit 2", async () => {
   const launcher = fakeLauncher("0.9.0");
   await setup({ yes: false, standIn: { models: [] }, launcher }, async (r) => {
-    assert.equal(r.outcome.exitCode, 1);
+    assert.ok(r.error instanceof ConfirmationNeededError, String(r.error));
+    assert.equal(r.error.exitCode, 2);
+    assert.equal(r.error.code, "usage.confirmation_needed");
+    assert.match(r.error.message, /setup changed nothing: .*no terminal to ask on \(--yes was not given\)/);
+    assert.match(r.error.hint ?? "", /sentries setup --yes --profile fast/);
     assert.deepEqual(r.standIn?.pullAttempts, []);
     assert.equal(await readEnv(r.repo), undefined);
-    assert.match(r.out, /Setup changed nothing: this is not a terminal and --yes was not given/);
     assert.match(
       r.out,
-      /It would:\n {2}- pull llama3\.1:8b-instruct-q2_K, deepseek-coder:6\.7b-instruct-q2_K \(5\.6 GiB\)/,
+      /Setup would:\n {2}- pull llama3\.1:8b-instruct-q2_K, deepseek-coder:6\.7b-instruct-q2_K \(5\.6 GiB\)/,
     );
     assert.match(r.out, /- write \.env and \.env\.example in /);
-    assert.match(r.out, /sentries setup --yes --profile fast/);
   });
 });
 
@@ -81,7 +83,11 @@ Deno.test("too little memory for the profile fails with the profile that fits", 
       r.out,
       /\[FAIL\] memory: 10\.0 GiB total.*the quality profile needs 12\.0 GiB\n {7}→ use --profile balanced/,
     );
+    // Off a terminal with changes pending as well: the failure decides the exit code, not the missing --yes.
+    assert.equal(r.error, undefined, String(r.error));
     assert.equal(r.outcome.exitCode, 1);
+    assert.match(r.out, /Setup would:\n/);
+    assert.match(r.out, /Fix the FAIL lines above first; then run `sentries setup --yes --profile quality`/);
   });
 });
 

@@ -8,6 +8,7 @@ import { log } from "../../log.ts";
 import { formatProblemsForModel, type GuardPolicy, resolvePolicy } from "../../patch/mod.ts";
 import { checkRealPath } from "../../patch/guard_fs.ts";
 import { checkAllowlist, checkPathSyntax } from "../../patch/guard_paths.ts";
+import { checkDocsFileMode, checkDocsTextPath } from "../../patch/guard_docs_text.ts";
 import { type CheckOutcome, type PatchCheck, runAttemptLoop } from "../attempt_loop.ts";
 import { readFilesToEdit } from "../files_to_edit.ts";
 import type { AcceptedPatch } from "../patch_step.ts";
@@ -113,14 +114,19 @@ function readAfter(dir: string, changes: Array<{ path: string; newContent: strin
 }
 
 /**
- * Whether a path the plan names may be shown to the patcher: an allowlisted file that really is in the
- * worktree. The plan is model output (a PR can steer it), so `../../home/…/hosts.yml` or a committed
- * link to a file elsewhere must not be read into a prompt whose answer ends up in a public PR.
+ * Whether a path the plan names may be shown to the patcher as a file to edit: an allowlisted file that really
+ * is in the worktree, and one the docs guard would let a patch change. The plan is model output (a PR can steer
+ * it), so `../../home/…/hosts.yml` or a committed link to a file elsewhere must not be read into a prompt whose
+ * answer ends up in a public PR; and `docs/conf.py`, a Makefile or an executable script is not documentation
+ * text (issue 15.2): offering it for editing only invites a patch the guard refuses.
  */
-async function mayShow(dir: string, path: string, policy: GuardPolicy): Promise<boolean> {
+export async function mayShow(dir: string, path: string, policy: GuardPolicy): Promise<boolean> {
   if (checkPathSyntax(path).length > 0 || checkAllowlist(path, policy).length > 0) return false;
+  if (checkDocsTextPath(path).length > 0) return false;
   const real = await checkRealPath(dir, path, policy.allow).catch(() => undefined);
-  return real !== undefined && real.problems.length === 0 && real.exists;
+  if (real === undefined || real.problems.length > 0 || !real.exists) return false;
+  const mode = await checkDocsFileMode(dir, path).catch(() => undefined);
+  return mode !== undefined && mode.length === 0;
 }
 
 /** The doc files the plan names, then the most relevant ones, whole, within a budget (at most five). */

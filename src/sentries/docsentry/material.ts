@@ -1,11 +1,12 @@
 /**
  * Gathers DocSentry's inputs from git: the code diff (docs, lock files,
  * generated and vendored files and binaries left out), its public surface,
- * and the allowlisted docs at the head commit.
+ * and the allowlisted docs at the head commit (those the docs guard refuses marked read-only).
  */
 import type { Git } from "../../git/git.ts";
 import { estimateTokens } from "../../llm/mod.ts";
 import { matchesGlob } from "../../patch/glob.ts";
+import { notDocsTextReason } from "../../patch/guard_docs_text.ts";
 import type { ChangeRange } from "./change.ts";
 import { changedPaths } from "./change.ts";
 import { describeSurface, type FileDiff, publicSurface, splitDiff, type SurfaceChange } from "./surface.ts";
@@ -86,14 +87,33 @@ export function renderChange(change: CodeChange, tokenBudget: number): { text: s
   return { text: header + parts.join(""), truncated };
 }
 
+/**
+ * Why the docs guard would refuse an edit to this allowlisted file (issue 15.2): it is not documentation text
+ * (`docs/conf.py`, a Makefile, `docs/requirements.txt`) or it is executable. Undefined: the patcher may edit it.
+ */
+export function readOnlyReason(path: string, mode: string): string | undefined {
+  const notText = notDocsTextReason(path);
+  if (notText) return `it ${notText}`;
+  if (mode === "100755") return "it is executable";
+  return undefined;
+}
+
+/**
+ * The allowlisted text files at `sha`. Those the docs guard would refuse come with `readOnly` (why): they may
+ * tell the planner something, but they are shown as read-only context and never offered for editing.
+ */
 export async function readDocsAt(git: Git, sha: string, allow: string[]): Promise<DocFile[]> {
-  const listing = await git.text(["ls-tree", "-r", "-z", "--name-only", sha]);
-  const paths = listing.split("\0").filter((p) => p && isDocPath(p, allow)).sort();
+  const listing = await git.text(["ls-tree", "-r", "-z", sha]);
+  const entries = listing.split("\0").filter((e) => e.includes("\t")).map((e) => {
+    const tab = e.indexOf("\t");
+    return { mode: e.slice(0, e.indexOf(" ")), path: e.slice(tab + 1) };
+  }).filter((e) => isDocPath(e.path, allow)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const docs: DocFile[] = [];
-  for (const path of paths) {
+  for (const { path, mode } of entries) {
     const content = await git.run(["show", `${sha}:${path}`]);
     if (content.stdout.includes("\0")) continue;
-    docs.push({ path, content: content.stdout });
+    const readOnly = readOnlyReason(path, mode);
+    docs.push(readOnly ? { path, content: content.stdout, readOnly } : { path, content: content.stdout });
   }
   return docs;
 }

@@ -9,9 +9,14 @@ import { estimateTokens } from "../../llm/mod.ts";
 export interface DocFile {
   path: string;
   content: string;
+  /** Set when the docs guard would refuse an edit to it, and why: shown as read-only context, labelled so. */
+  readOnly?: string;
 }
 
-/** An excerpt of one doc; its title is "path (lines a-b)", and renderSections (context/budget.ts) renders it. */
+/**
+ * An excerpt of one doc; its title is "path (lines a-b)", plus why it is read-only for a file the docs guard
+ * refuses, and renderSections (context/budget.ts) renders it.
+ */
 export interface DocSection extends Section {
   path: string;
   startLine: number;
@@ -81,12 +86,12 @@ export function selectDocSections(docs: DocFile[], names: string[], tokenBudget:
   for (const doc of docs) {
     if (/(^|\/)CHANGELOG\.md$/i.test(doc.path)) {
       const head = changelogHead(doc);
-      candidates.push(toSection(doc.path, head, Math.max(1, countMentions(head.lines.join("\n"), names))));
+      candidates.push(toSection(doc, head, Math.max(1, countMentions(head.lines.join("\n"), names))));
       continue;
     }
     for (const section of splitSections(doc)) {
       const mentions = countMentions(section.lines.join("\n"), names);
-      if (mentions > 0) candidates.push(toSection(doc.path, section, mentions));
+      if (mentions > 0) candidates.push(toSection(doc, section, mentions));
     }
   }
   // Without any mention, the README's opening still tells the model what the docs cover.
@@ -94,7 +99,7 @@ export function selectDocSections(docs: DocFile[], names: string[], tokenBudget:
     const readme = docs.find((d) => /^README\.md$/i.test(d.path));
     if (readme) {
       const first = splitSections(readme).slice(0, 2);
-      for (const s of first) candidates.push(toSection(readme.path, s, 0));
+      for (const s of first) candidates.push(toSection(readme, s, 0));
     }
   }
   candidates.sort((a, b) => b.mentions - a.mentions || a.path.localeCompare(b.path) || a.startLine - b.startLine);
@@ -114,11 +119,12 @@ export function selectDocSections(docs: DocFile[], names: string[], tokenBudget:
   return { sections: chosen, ranked, estimatedTokens: used, truncated };
 }
 
-function toSection(path: string, s: { startLine: number; lines: string[] }, mentions: number): DocSection {
+function toSection(doc: DocFile, s: { startLine: number; lines: string[] }, mentions: number): DocSection {
   const endLine = s.startLine + s.lines.length - 1;
+  const readOnly = doc.readOnly ? `; read-only context, never edited: ${doc.readOnly}` : "";
   return {
-    title: `${path} (lines ${s.startLine}-${endLine})`,
-    path,
+    title: `${doc.path} (lines ${s.startLine}-${endLine}${readOnly})`,
+    path: doc.path,
     startLine: s.startLine,
     endLine,
     text: s.lines.join("\n"),

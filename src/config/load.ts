@@ -34,6 +34,7 @@ export interface Config {
   pytestArgs: string[];
   pytestFork: "auto" | "on" | "off";
   contextTokens: number;
+  maxOutputTokens: number;
   maxAttempts: number;
   authorName: string;
   authorEmail: string;

@@ -139,6 +139,15 @@ export const SETTINGS: readonly SettingDef[] = [
     description: "Token budget for the context sent with each model request",
   },
   {
+    key: "maxOutputTokens",
+    toml: "max_output_tokens",
+    env: "SENTRIES_MAX_OUTPUT_TOKENS",
+    type: "int",
+    min: 256,
+    default: 2048,
+    description: "Most tokens a patch answer may have (each attempt's cap is sized from the files to edit, up to this)",
+  },
+  {
     key: "maxAttempts",
     toml: "max_attempts",
     env: "SENTRIES_MAX_ATTEMPTS",

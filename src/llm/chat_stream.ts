@@ -24,21 +24,22 @@ export class ReplyCollector {
   #count = 0;
   #chars = 0;
   #checkedAt = 0;
-  /** Set when the stream turned degenerate: the caller stops reading. */
+  /** Set when nothing more of use can follow (a degenerate stream, or the caller's `stopWhen`): stop reading. */
   stopReason?: string;
 
-  constructor(private readonly onToken?: (text: string, tokensSoFar: number) => void) {}
+  constructor(private readonly options: Pick<ChatOptions, "onToken" | "stopWhen"> = {}) {}
 
   add(piece: string): void {
     if (piece === "") return;
     this.#pieces.push(piece);
     this.#count++;
     this.#chars += piece.length;
-    this.onToken?.(piece, this.#count);
+    this.options.onToken?.(piece, this.#count);
     if (this.#chars - this.#checkedAt >= 64) {
       this.#checkedAt = this.#chars;
       this.stopReason ??= degenerateTail(this.content);
     }
+    if (this.options.stopWhen && piece.includes("\n")) this.stopReason ??= this.options.stopWhen(this.content);
   }
 
   get content(): string {

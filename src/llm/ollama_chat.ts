@@ -45,7 +45,7 @@ export async function ollamaChatOnce(settings: TransportSettings, attempt: ChatA
     `${serverRoot(settings.endpoint.baseUrl)}/api/chat`,
     ollamaChatBody(attempt),
   );
-  const collector = new ReplyCollector(attempt.options.onToken);
+  const collector = new ReplyCollector(attempt.options);
   for await (const line of exchange.lines()) {
     if (line.trim() === "") continue;
     const chunk = parseJsonObject(settings.endpoint, line, "is LLM_BASE an Ollama server? If not, set LLM_API=openai");
@@ -54,7 +54,7 @@ export async function ollamaChatOnce(settings: TransportSettings, attempt: ChatA
     const message = chunk.message;
     if (isRecord(message) && typeof message.content === "string") collector.add(message.content);
     if (collector.stopReason !== undefined) {
-      // Nothing usable can follow: closing the connection makes the server stop generating.
+      // Nothing usable can follow (repetition, or a complete edit already read): closing the connection makes the server stop generating.
       exchange.close();
       return {
         content: collector.content,

@@ -54,7 +54,7 @@ async function streamedReply(
   attempt: ChatAttempt,
   exchange: Exchange,
 ): Promise<ChatReply> {
-  const collector = new ReplyCollector(attempt.options.onToken);
+  const collector = new ReplyCollector(attempt.options);
   const decoder = new SseDecoder();
   const reply: Omit<ChatReply, "content"> = { model: attempt.model };
   const handle = (data: string): boolean => {
@@ -78,7 +78,7 @@ async function streamedReply(
       return { ...reply, content: collector.content };
     }
     if (collector.stopReason !== undefined) {
-      // Nothing usable can follow: closing the connection makes the server stop generating.
+      // Nothing usable can follow (repetition, or a complete edit already read): closing the connection makes the server stop generating.
       exchange.close();
       return {
         ...reply,

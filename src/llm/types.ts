@@ -24,6 +24,12 @@ export interface ChatOptions {
    * stream is retried.
    */
   onToken?: (text: string, tokensSoFar: number) => void;
+  /**
+   * Looked at each time a streamed line ends, with the reply so far: a reason means nothing the model
+   * writes next is of use, so the client stops reading (the connection is closed and the server stops
+   * generating), keeps the reply so far byte for byte and records the reason as `stoppedEarly`.
+   */
+  stopWhen?: (replySoFar: string) => string | undefined;
   /** What the call is for ("plan", "patch", "doctor", ...), for logs and summaries. */
   purpose?: string;
 }

@@ -27,7 +27,7 @@ export type PatchCheck<Proof> = (patch: AcceptedPatch, attempt: number) => Promi
 
 export interface AttemptLoopInput<Proof> {
   llm: LlmClient;
-  config: Pick<Config, "modelPatch" | "maxAttempts" | "editFormat">;
+  config: Pick<Config, "modelPatch" | "maxAttempts" | "editFormat"> & Partial<Pick<Config, "maxOutputTokens">>;
   state: RunState;
   /** The worktree the guards resolve paths in. */
   repoRoot: string;
@@ -36,6 +36,8 @@ export interface AttemptLoopInput<Proof> {
   messages: (feedback: string | undefined) => ChatMessage[];
   /** What to tell a patcher that answered NO_CHANGES. */
   noChangesFeedback: string;
+  /** The files the patcher is shown to edit (they size its output cap; see output_cap.ts). */
+  editable?: ReadonlyArray<{ path: string; content: string }>;
   check: PatchCheck<Proof>;
   signal?: AbortSignal;
 }
@@ -67,6 +69,7 @@ export async function runAttemptLoop<Proof>(input: AttemptLoopInput<Proof>): Pro
       policy: input.policy,
       seenReplies,
       noChangesFeedback: input.noChangesFeedback,
+      editable: input.editable,
       signal: input.signal,
     });
     if (step.kind === "repeated") {

@@ -13,8 +13,10 @@ import {
   type PreparedPatch,
   preparePatch,
 } from "../patch/mod.ts";
+import { completeEditCheck } from "../patch/complete_edit.ts";
 import type { ChatMessage } from "../llm/mod.ts";
 import { askModel } from "./ask.ts";
+import { patchOutputTokens } from "./output_cap.ts";
 import type { AttemptReport, RunState } from "./run_state.ts";
 
 /** A patch the guards accepted: parsed, applied in memory, within the policy. */
@@ -28,8 +30,10 @@ export type PatchStep =
 
 export interface PatchStepInput {
   llm: LlmClient;
-  /** The patcher model, the attempt limit and the edit format come from here. */
-  config: Pick<Config, "modelPatch" | "maxAttempts" | "editFormat">;
+  /** The patcher model, the attempt limit, the edit format and the output ceiling come from here. */
+  config: Pick<Config, "modelPatch" | "maxAttempts" | "editFormat"> & Partial<Pick<Config, "maxOutputTokens">>;
+  /** The files the patcher is shown to edit: they size the output cap and say when an edit is complete. */
+  editable?: ReadonlyArray<{ path: string; content: string }>;
   messages: ChatMessage[];
   state: RunState;
   attempt: number;
@@ -44,13 +48,22 @@ export interface PatchStepInput {
 
 export async function requestPatch(input: PatchStepInput): Promise<PatchStep> {
   const { state, config } = input;
+  const editable = input.editable ?? [];
+  const numPredict = patchOutputTokens({
+    files: editable,
+    format: config.editFormat,
+    maxChangedLines: input.policy.maxChangedLines,
+    ceiling: config.maxOutputTokens,
+  });
   const reply = await state.step(
     "patch",
     `attempt ${input.attempt}/${config.maxAttempts}: asking ${config.modelPatch}`,
     () =>
       askModel(input.llm, config.modelPatch, input.messages, {
         purpose: "patch",
-        numPredict: 2048,
+        numPredict,
+        // A complete edit already read: what the model writes after it cannot change the patch.
+        stopWhen: completeEditCheck(config.editFormat, editable.map((f) => f.path)),
         signal: input.signal,
       }),
   );

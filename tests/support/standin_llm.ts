@@ -8,6 +8,7 @@ import type { ChatMessage } from "../../src/llm/mod.ts";
 import { ModelShelf, type PullAttempt, type StandInPullScript } from "./standin_models.ts";
 import {
   type BodyScript,
+  type Delivery,
   estimatedTokens,
   type Frame,
   ollamaFrames,
@@ -30,6 +31,8 @@ export interface StandInRequest {
   stream: boolean;
   /** The request body as sent. */
   body: Record<string, unknown>;
+  /** For a streamed reply: how much of it went out, and whether the client closed the connection early. */
+  delivery?: Delivery;
 }
 
 export type StandInReply = string | {
@@ -132,7 +135,9 @@ export function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
     const frames = api === "ollama"
       ? ollamaFrames(facts, chunkSize, reply.midStreamError)
       : openAiFrames(facts, chunkSize, includeUsage(body), reply.midStreamError);
+    req.delivery = { frames: frames.length, sent: 0, cancelled: false };
     return streamed(api, frames, {
+      delivery: req.delivery,
       splitLines: reply.splitLines,
       delayMs: reply.delayMs,
       disconnectAfterFrames: reply.disconnectAfterChunks,

@@ -20,6 +20,16 @@ export interface BodyScript {
   disconnectAfterFrames?: number;
   /** Stop sending after this many frames but keep the connection open. */
   stallAfterFrames?: number;
+  /** Updated as the body goes out: frames sent, and whether the client went away before the end. */
+  delivery?: Delivery;
+}
+
+/** How much of a streamed body the server sent, as the server sees it. */
+export interface Delivery {
+  frames: number;
+  sent: number;
+  /** The client closed the connection before the last frame. */
+  cancelled: boolean;
 }
 
 /** Streams still sending, so the server can end them all when it closes. */
@@ -91,8 +101,10 @@ function scriptedBody(script: BodyScript, open: OpenStreams): ReadableStream<Uin
         controller.enqueue(bytes);
       }
       frame.onSent?.();
+      if (script.delivery) script.delivery.sent = next;
     },
     cancel() {
+      if (script.delivery) script.delivery.cancelled = true;
       handle.stop();
       open.delete(handle);
     },

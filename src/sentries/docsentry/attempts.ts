@@ -79,6 +79,7 @@ export async function patchDocs(
         { plan: input.plan, changeText: input.changeText, files, sectionsText: input.sectionsText, feedback },
       ),
     noChangesFeedback: "You answered NO_CHANGES, but the plan says the docs must change. Write the change.",
+    editable: files,
     check: docsCheck(state, worktree, input.removed),
     signal: options.signal,
   });

@@ -153,6 +153,7 @@ export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsO
     messages: (feedback) =>
       patcherMessages(config.editFormat, limits, { plan: input.plan, contextText, files, feedback }),
     noChangesFeedback: "You answered NO_CHANGES, but the tests fail. Change the tests according to the plan.",
+    editable: files,
     check: testsCheck(input),
     signal: input.signal,
   });

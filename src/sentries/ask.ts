@@ -8,6 +8,8 @@ import { log } from "../log.ts";
 export interface AskOptions {
   purpose: string;
   numPredict?: number;
+  /** Stop reading once the reply so far says nothing more of use can follow (see ChatOptions.stopWhen). */
+  stopWhen?: (replySoFar: string) => string | undefined;
   signal?: AbortSignal;
 }
 
@@ -36,6 +38,7 @@ export async function askModel(
       numCtx: numCtxFor(messages, numPredict),
       signal: options.signal,
       purpose: options.purpose,
+      stopWhen: options.stopWhen,
       onToken: (_text, count) => {
         tokens = count;
         status.update(`${options.purpose}: ${model} writing… ${countOf(count, "token")}, ${seconds()} s`);

@@ -6,9 +6,11 @@ import { isProfileName, loadCatalog, PROFILE_NAMES } from "../models/catalog.ts"
 import { terminalConsole } from "../setup/console.ts";
 import { realOllamaLauncher } from "../setup/ollama.ts";
 import { realSystemProbe } from "../setup/probe.ts";
-import { runSetup } from "../setup/run_setup.ts";
+import { runSetup, setupReport } from "../setup/run_setup.ts";
 import { loadRunConfig } from "./context.ts";
 import { exitState } from "./exit.ts";
+import { renderJson } from "../json_envelope.ts";
+import { writeOut } from "../term.ts";
 
 /** How long a freshly started `ollama serve` gets to answer. */
 const SERVER_START_WAIT_MS = 30_000;
@@ -22,6 +24,7 @@ export function setupCommand() {
         .default("balanced"),
     )
     .option("--force", "overwrite an existing .env (and regenerate .env.example)")
+    .option("--json", "print the checks and what is left to do as JSON on stdout (the steps go to stderr)")
     .addHelpText(
       "after",
       `
@@ -38,6 +41,7 @@ Examples:
   sentries setup                              check, then ask before each change
   sentries setup --yes --profile fast         unattended, small models (CI, 8 GiB machines)
   sentries setup -C ../myrepo --force         set up another checkout, overwriting its .env
+  sentries setup --yes --json | jq '.checks[] | select(.status == "fail")'
 Exit codes: 0 everything is ready, 1 a check or step failed, 2 bad usage (e.g. --yes needed off a terminal).`,
     )
     .action(async (options, command) => {
@@ -47,7 +51,10 @@ Exit codes: 0 everything is ready, 1 a check or step failed, 2 bad usage (e.g. -
       const globals = command.parent?.opts() ?? {};
       const config = await loadRunConfig(globals);
       const catalog = loadCatalog();
-      const { exitCode } = await runSetup(
+      const terminal = terminalConsole();
+      // With --json, stdout carries only the JSON document; the steps as people read them go to stderr.
+      const console = options.json ? { ...terminal, out: terminal.err } : terminal;
+      const { exitCode, run } = await runSetup(
         {
           config,
           catalog,
@@ -56,7 +63,7 @@ Exit codes: 0 everything is ready, 1 a check or step failed, 2 bad usage (e.g. -
           force: options.force === true,
         },
         {
-          console: terminalConsole(),
+          console,
           probe: realSystemProbe,
           launcher: realOllamaLauncher,
           client: llmClientFor(config),
@@ -66,5 +73,6 @@ Exit codes: 0 everything is ready, 1 a check or step failed, 2 bad usage (e.g. -
         },
       );
       exitState.code = exitCode;
+      if (options.json) writeOut(renderJson("setup", exitCode, setupReport(run)));
     });
 }

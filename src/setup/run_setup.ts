@@ -20,6 +20,17 @@ export interface SetupOutcome {
   run: SetupRun;
 }
 
+/** What `setup --json` reports: the checks as they were shown, what it would still do, and the next steps' notes. */
+export function setupReport(run: SetupRun) {
+  return {
+    repoPath: run.config.repoPath,
+    profile: run.profile.name,
+    checks: run.checks,
+    pending: run.pending,
+    notes: run.notes,
+  };
+}
+
 export async function runSetup(request: SetupRequest, deps: SetupDeps): Promise<SetupOutcome> {
   const run = new SetupRun(request, deps);
   const files = await planFiles(run);
@@ -67,7 +78,10 @@ function pendingNeedsConfirmation(run: SetupRun): ConfirmationNeededError {
   for (const action of run.pending) run.line(`  - ${action}`);
   return new ConfirmationNeededError(
     "setup changed nothing: its changes need a yes, and there is no terminal to ask on (--yes was not given)",
-    { hint: `run \`sentries setup --yes${profileFlag}\` to do this without questions, or run it in a terminal` },
+    {
+      hint: `run \`sentries setup --yes${profileFlag}\` to do this without questions, or run it in a terminal`,
+      report: setupReport(run),
+    },
   );
 }
 

@@ -1,7 +1,8 @@
 /**
  * `--json` prints one envelope for every command, success or error:
  * `{"schemaVersion": 1, "command", "ok", "exitCode", …the command's own fields…, "error"?}`,
- * and its `exitCode` is the process's. Through the real CLI, one success and errors per command.
+ * and its `exitCode` is the process's. Through the real CLI, one success and errors per command
+ * (setup's success is in tests/setup/cli_e2e_test.ts, with the models it pulls).
  */
 import assert from "node:assert/strict";
 import { JSON_SCHEMA_VERSION, jsonEnvelope } from "../../src/json_envelope.ts";
@@ -96,10 +97,9 @@ Deno.test("--json errors: the envelope with command, ok false and the exit code 
         env: { SENTRIES_LLM_TIMEOUT: "soon" },
       },
       { args: ["update-models", "--json", "--bogus"], command: "models", code: 2, errorCode: "usage" },
-      // setup has no --json; asking for it is still answered in JSON.
-      { args: ["setup", "--json"], command: "setup", code: 2, errorCode: "usage" },
+      { args: ["setup", "--json", "--profile", "huge"], command: "setup", code: 2, errorCode: "usage" },
       // Rejected while parsing, before the command runs: "status" is -C's value, not the command.
-      { args: ["-C", "status", "setup", "--json"], command: "setup", code: 2, errorCode: "usage" },
+      { args: ["-C", "status", "setup", "--json", "--bogus"], command: "setup", code: 2, errorCode: "usage" },
       { args: ["-C", "status", "tests", "--json"], command: "tests", code: 2, errorCode: "usage" },
       { args: ["--json"], command: null, code: 2, errorCode: "usage" },
     ];

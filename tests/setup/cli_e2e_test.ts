@@ -71,6 +71,39 @@ Deno.test("cli: setup --yes writes .env with no token and finishes with the doct
   }
 });
 
+Deno.test("cli: setup --json prints only the envelope on stdout, the steps on stderr; off a terminal it says what is pending", async () => {
+  const standIn = await startStandIn({ models: FAST });
+  try {
+    await withRepo({}, async (repo) => {
+      const env = { LLM_BASE: standIn.url };
+      const refused = await runCli(["setup", "--json", "--profile", "fast"], { cwd: repo.dir, env });
+      assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+      const pending = JSON.parse(refused.stdout);
+      assert.deepEqual([pending.schemaVersion, pending.command, pending.ok, pending.exitCode], [1, "setup", false, 2]);
+      assert.equal(pending.error.code, "usage.confirmation_needed");
+      assert.deepEqual(pending.pending, [`write .env and .env.example in ${repo.dir}`]);
+      assert.match(refused.stderr, /Setup would:/);
+
+      const done = await runCli(["setup", "--yes", "--json", "--profile", "fast"], { cwd: repo.dir, env });
+      assert.equal(done.code, 0, done.stdout + done.stderr);
+      const doc = JSON.parse(done.stdout);
+      assert.deepEqual([doc.command, doc.ok, doc.exitCode, doc.profile, doc.error], [
+        "setup",
+        true,
+        0,
+        "fast",
+        undefined,
+      ]);
+      assert.deepEqual(doc.pending, []);
+      const checks = doc.checks as Array<{ name: string; status: string }>;
+      assert.ok(checks.some((c) => c.name === ".env" && c.status === "ok"), JSON.stringify(checks));
+      assert.match(done.stderr, /Next steps:/, "the steps as people read them went to stderr");
+    });
+  } finally {
+    await standIn.close();
+  }
+});
+
 Deno.test("cli: off a terminal, setup with nothing left to do is a no-op (exit 0), not a refusal", async () => {
   const standIn = await startStandIn({ models: FAST });
   try {

@@ -114,8 +114,11 @@ Deno.test("a model server on another host: the hint says how to allow it, and do
   try {
     const r = await runCli(["tests", "--dry-run"], { cwd: repo.dir, env: { LLM_BASE: "http://gpu-box:11434" } });
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /error: Sentries is not permitted to connect to http:\/\/gpu-box:11434/);
-    assert.match(r.stderr, /hint: .*SENTRIES_EXTRA_NET=gpu-box:11434/);
+    // The failures are found first; the run then stops with one report naming the cause and the fix (15.7).
+    assert.match(r.stdout, /^TestSentry: Model server unreachable/);
+    assert.match(r.stdout, /Sentries is not permitted to connect to http:\/\/gpu-box:11434, so the 1 failing test/);
+    assert.match(r.stdout, /Fix: .*SENTRIES_EXTRA_NET=gpu-box:11434/);
+    assert.doesNotMatch(r.stderr, /not permitted/, "said once");
     assertNoStack(r.stderr);
   } finally {
     await repo.cleanup();

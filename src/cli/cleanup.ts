@@ -56,7 +56,7 @@ export function cleanupCommand() {
     .description("Remove the bot's own branches and PRs (and nothing else)")
     .option("--dry-run", "show exactly what would be done; change nothing")
     .option("--force", "do it without asking (required off a terminal)")
-    .option("--max-age-days <n>", "only artifacts older than N days (default: retention_days, 30)")
+    .option("--max-age-days <n>", "only artifacts older than N days (default: retention_days if set, else any age)")
     .option("--include-unverified", "also remove branches that only match the bot's name pattern")
     .option("--include-foreign-commits", "with --force: also remove bot branches that carry others' commits")
     .option("--json", "print the plan and outcomes as JSON on stdout")
@@ -69,10 +69,13 @@ commit on a new bot branch and a PR, never a push to the branch itself). Never t
 branch checked out in a worktree, a branch or PR labelled sentries:keep, or a bot branch someone else
 committed to (its PR is marked " — abandoned" instead). Off a terminal, a plan with actions needs --force
 (or --dry-run): without either it shows the plan, changes nothing and exits 2; nothing to do is exit 0.
+Age: every verified artifact, of any age, unless --max-age-days N (or retention_days / SENTRIES_RETENTION_DAYS,
+an opt-in default for scheduled runs) limits it to those older than N days.
 
 Examples:
   sentries cleanup --dry-run
-  sentries cleanup --force --max-age-days 14
+  sentries cleanup --force                       everything the bot made (verified), of any age
+  sentries cleanup --force --max-age-days 14     only what is older than 14 days
   sentries cleanup --dry-run --json | jq '.plan.actions'
 Exit codes: 0 done or nothing to do, 1 an action failed, 2 bad usage (e.g. --force needed off a terminal).`,
     )
@@ -95,7 +98,7 @@ Exit codes: 0 done or nothing to do, 1 an action failed, 2 bad usage (e.g. --for
         });
       }
       const plan = planCleanup(inventory, {
-        maxAgeDays: config.retentionDays,
+        maxAgeDays: config.retentionDays ?? null, // no limit unless one is asked for (issue 15.12)
         includeUnverified: options.includeUnverified === true,
         includeForeignCommits: options.includeForeignCommits === true,
         canOpenPullRequests: github !== undefined,

@@ -38,7 +38,8 @@ export interface Config {
   maxAttempts: number;
   authorName: string;
   authorEmail: string;
-  retentionDays: number;
+  /** `cleanup`'s default age limit in days; unset: no limit (`cleanup --force` takes every verified artifact). */
+  retentionDays?: number;
   githubToken?: string;
   githubRepository?: string;
   githubApiUrl: string;

@@ -178,8 +178,8 @@ export const SETTINGS: readonly SettingDef[] = [
     env: "SENTRIES_RETENTION_DAYS",
     type: "int",
     min: 0,
-    default: 30,
-    description: "`cleanup` removes bot artifacts older than this many days",
+    description: "`cleanup` without --max-age-days takes only bot artifacts older than this many days (opt-in, " +
+      "e.g. for scheduled runs); unset: any age",
   },
   {
     key: "githubToken",

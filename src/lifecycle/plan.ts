@@ -27,15 +27,17 @@ import type {
 const DAY_MS = 86_400_000;
 
 /** Why an artifact is (or is not) old enough: "3 days old, older than 1 day", "less than a day old; no age limit". */
-function ageReason(ageDays: number, maxAgeDays: number, old: boolean, source?: string): string {
+function ageReason(ageDays: number, maxAgeDays: number | null, old: boolean, source?: string): string {
   const age = `${ageText(ageDays)}${source ? ` (by ${source})` : ""}`;
+  if (maxAgeDays === null) return `${age}; no age limit`;
   // With no limit (0 days) only a date after the clock's now is not old enough.
   if (maxAgeDays <= 0) return old ? `${age}; no age limit` : `${age}, dated after now`;
   return `${age}, ${old ? "" : "not "}${limitText(maxAgeDays)}`;
 }
 
-/** Older than the limit, to the millisecond; undefined when the age is not known. */
-function oldEnough(createdAt: string | undefined, maxAgeDays: number, now: Date): boolean | undefined {
+/** Older than the limit, to the millisecond; undefined when the age is not known. With no limit, anything is. */
+function oldEnough(createdAt: string | undefined, maxAgeDays: number | null, now: Date): boolean | undefined {
+  if (maxAgeDays === null) return true;
   if (!createdAt) return undefined;
   const at = Date.parse(createdAt);
   if (Number.isNaN(at)) return undefined;
@@ -103,7 +105,9 @@ function planPull(lineage: Lineage, pr: PullEvidence, ageDays: number, opts: Cle
       number: pr.number,
       branch: lineage.branch,
       comment: `Closed by \`sentries cleanup\`: this Sentries pull request is ${ageText(ageDays)}, ` +
-        (opts.maxAgeDays > 0 ? `older than the ${opts.maxAgeDays}-day limit` : "and the cleanup had no age limit") +
+        (opts.maxAgeDays !== null && opts.maxAgeDays > 0
+          ? `older than the ${opts.maxAgeDays}-day limit`
+          : "and the cleanup had no age limit") +
         `, and its branch \`${lineage.branch}\` is removed with it. ` +
         `Add the \`${KEEP_LABEL}\` label to keep a Sentries pull request.`,
     },

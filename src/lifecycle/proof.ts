@@ -105,9 +105,9 @@ export function ageText(days: number): string {
   return days === 1 ? "1 day old" : `${days} days old`;
 }
 
-/** Which artifacts an age limit takes: "older than 30 days", "older than 1 day"; 0 takes them all. */
-export function limitText(maxAgeDays: number): string {
-  if (maxAgeDays <= 0) return "of any age";
+/** Which artifacts an age limit takes: "older than 30 days", "older than 1 day"; 0 or none takes them all. */
+export function limitText(maxAgeDays: number | null): string {
+  if (maxAgeDays === null || maxAgeDays <= 0) return "of any age";
   return maxAgeDays === 1 ? "older than 1 day" : `older than ${maxAgeDays} days`;
 }
 

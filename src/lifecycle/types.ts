@@ -169,7 +169,8 @@ export interface Skipped {
 }
 
 export interface CleanupOptions {
-  maxAgeDays: number;
+  /** Only artifacts older than this many days; null: no age limit, every verified artifact (issue 15.12). */
+  maxAgeDays: number | null;
   includeUnverified: boolean;
   includeForeignCommits: boolean;
   /** A token is set, so orphan removals can be pushed and opened as PRs. */

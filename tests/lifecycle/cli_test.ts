@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { runCli } from "../support/cli.ts";
 import { type FakeGitHub, startFakeGitHub } from "../support/fake_github.ts";
 import { B, buildScenario } from "./scenario.ts";
-import { branchExists, createWorld, type World } from "./world.ts";
+import { branchExists, createWorld, daysAgo, type World } from "./world.ts";
 
 function githubEnv(gh: FakeGitHub): Record<string, string> {
   return { GITHUB_TOKEN: gh.token, GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url };
@@ -28,7 +28,7 @@ Deno.test("cli: cleanup off a terminal without --force or --dry-run shows the pl
     const before = await world.snapshot();
     const r = await runCli(["cleanup", "-C", world.repo.dir]);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stdout, /^Dry run: would do \(artifacts older than 30 days\):\n {2}- delete local branch /);
+    assert.match(r.stdout, /^Dry run: would do \(artifacts of any age\):\n {2}- delete local branch /);
     assert.match(r.stdout, new RegExp(`delete local branch ${B.old}`));
     assert.match(
       r.stderr,
@@ -92,7 +92,7 @@ Deno.test("cli: cleanup --dry-run shows the plan and changes nothing, in git or 
     const before = await world.snapshot();
     const text = await runCli(["cleanup", "--dry-run", "-C", world.repo.dir], { env: githubEnv(gh) });
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /^Dry run: would do \(artifacts older than 30 days\):/);
+    assert.match(text.stdout, /^Dry run: would do \(artifacts of any age\):/);
     assert.match(text.stdout, new RegExp(`delete remote branch ${B.old} `));
     assert.match(text.stdout, /mark PR #\d+ abandoned/);
     assert.match(text.stdout, new RegExp(`local branch ${B.current}: it is the current branch`));
@@ -146,6 +146,62 @@ Deno.test("cli: cleanup --force --max-age-days 30 removes the old bot artifacts 
     assert.equal(await branchExists(world.originDir, `refs/heads/${B.mine}`), true);
     assert.equal(await branchExists(world.repo.dir, `refs/heads/${B.current}`), true);
   });
+});
+
+Deno.test("cli: cleanup --force with no age limit removes every verified bot artifact, fresh ones too", async () => {
+  await withScenario(async (world, gh) => {
+    const r = await runCli(["cleanup", "--force", "--json", "-C", world.repo.dir], { env: githubEnv(gh) });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.plan.options.maxAgeDays, null, "no --max-age-days and no retention_days: no age limit");
+    assert.equal(out.summary.failed, 0);
+    // The one a day old goes with the old ones: its branch here and on origin, and its PR.
+    for (const name of [B.fresh, B.old, B.trailers]) {
+      assert.equal(await branchExists(world.repo.dir, `refs/heads/${name}`), false, `local ${name}`);
+    }
+    for (const name of [B.fresh, B.old]) {
+      assert.equal(await branchExists(world.originDir, `refs/heads/${name}`), false, `origin ${name}`);
+    }
+    const freshPr = gh.state.pulls.find((p) => p.headRef === B.fresh);
+    assert.equal(freshPr?.state, "closed");
+    assert.match(
+      gh.state.comments.find((c) => c.issueNumber === freshPr?.number)?.body ?? "",
+      /the cleanup had no age limit/,
+    );
+    // Protected as before: a person's commits, the keep label, the current branch, a worktree's branch,
+    // people's branches.
+    for (const name of [B.human, B.kept, B.mine, B.feature]) {
+      assert.equal(await branchExists(world.originDir, `refs/heads/${name}`), true, `origin ${name}`);
+    }
+    for (const name of [B.current, B.elsewhere, B.kept, B.human]) {
+      assert.equal(await branchExists(world.repo.dir, `refs/heads/${name}`), true, `local ${name}`);
+    }
+  });
+});
+
+Deno.test("cli: --max-age-days N, or retention_days (opt-in), limits cleanup to older artifacts", async () => {
+  const world = await createWorld();
+  try {
+    await world.botBranch({ name: B.old, date: "2024-01-10T00:00:00Z" });
+    await world.botBranch({ name: B.fresh, date: daysAgo(1) });
+    const planned = async (...args: string[]) => {
+      const r = await runCli(["cleanup", "--dry-run", "--json", "-C", world.repo.dir, ...args]);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      const branches = out.plan.actions.map((a: { action: { branch: string } }) => a.action.branch);
+      return { max: out.plan.options.maxAgeDays, branches };
+    };
+    assert.deepEqual(await planned(), { max: null, branches: [B.fresh, B.old].sort() });
+    assert.deepEqual(await planned("--max-age-days", "30"), { max: 30, branches: [B.old] });
+    await Deno.writeTextFile(`${world.repo.dir}/pyproject.toml`, "[tool.sentries]\nretention_days = 30\n");
+    assert.deepEqual(await planned(), { max: 30, branches: [B.old] });
+    const force = await runCli(["cleanup", "--force", "-C", world.repo.dir]);
+    assert.equal(force.code, 0, force.stderr);
+    assert.equal(await branchExists(world.repo.dir, `refs/heads/${B.fresh}`), true, "younger than retention_days");
+    assert.equal(await branchExists(world.repo.dir, `refs/heads/${B.old}`), false);
+  } finally {
+    await world.cleanup();
+  }
 });
 
 Deno.test("cli: retention_days in [tool.sentries] sets the age limit; --max-age-days overrides it", async () => {

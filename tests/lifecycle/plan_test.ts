@@ -206,6 +206,69 @@ Deno.test("plan wording: ages under a day, one day, and an age limit of 0 read a
   }
 });
 
+Deno.test("plan: no age limit (null) takes every verified artifact of any age; the protections still hold", () => {
+  const at = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
+  const fresh = { ...meta, created_at: at(-60_000) };
+  const future = { ...meta, created_at: at(3_600_000) }; // a clock ahead of this one made it
+  const all = planCleanup(
+    inventory({
+      branches: [
+        branch({ name: "ai-test-fixes/fresh", metadata: fresh }),
+        branch({ name: "ai-test-fixes/future", location: "local", metadata: future }),
+        branch({ name: "ai-test-fixes/unknown", metadata: undefined, proof: "trailers", tipDate: undefined }),
+      ],
+      pulls: [pull({ headRef: "ai-test-fixes/fresh", createdAt: at(-60_000), markerCreatedAt: fresh.created_at })],
+      orphans: [orphan({ createdAt: at(-60_000) })],
+    }),
+    { ...OPTS, maxAgeDays: null },
+    NOW,
+  );
+  assert.deepEqual(all.actions.map((a) => `${a.action.kind} ${"branch" in a.action ? a.action.branch : ""}`), [
+    "close-pr ai-test-fixes/fresh",
+    "delete-remote-branch ai-test-fixes/fresh",
+    "delete-remote-branch ai-test-fixes/unknown",
+    "delete-local-branch ai-test-fixes/future",
+    "remove-orphan-metadata main",
+  ]);
+  assert.deepEqual(all.skipped, []);
+  assert.equal(all.actions[0].reason, "less than a day old; no age limit");
+  assert.equal(renderPlan(all, true).split("\n")[0], "Dry run: would do (artifacts of any age):");
+  // A limit of 0 days is "older than now": a future date is not, and an unknown age is never old enough.
+  const zero = summary(
+    inventory({
+      branches: [
+        branch({ name: "ai-test-fixes/future", metadata: future }),
+        branch({ name: "ai-test-fixes/unknown", metadata: undefined, proof: "trailers", tipDate: undefined }),
+      ],
+    }),
+    { maxAgeDays: 0 },
+  );
+  assert.deepEqual(zero.actions, []);
+
+  // Still protected with no age limit: a keep label, others' commits, no bot proof, the current branch.
+  const protectedOnes = summary(
+    inventory({
+      branches: [
+        branch({ name: "ai-test-fixes/kept", metadata: fresh }),
+        branch({ name: "ai-test-fixes/touched", metadata: fresh, foreign: "some", foreignCommits: ["1234567 Jane"] }),
+        branch({ name: "ai-test-fixes/name-only", metadata: undefined, proof: undefined, note: "no proof" }),
+        branch({ name: "ai-test-fixes/current", location: "local", metadata: fresh }),
+      ],
+      pulls: [pull({ headRef: "ai-test-fixes/kept", labels: ["sentries:keep"] })],
+      context: { ...inventory({}).context, currentBranch: "ai-test-fixes/current" },
+    }),
+    { maxAgeDays: null },
+  );
+  assert.deepEqual(protectedOnes.actions, []);
+  assert.deepEqual(protectedOnes.skipped.map((r) => r.replace(/:.*/, "")), [
+    "local branch ai-test-fixes/current",
+    "PR #7",
+    "remote branch ai-test-fixes/kept",
+    "remote branch ai-test-fixes/name-only",
+    "remote branch ai-test-fixes/touched",
+  ]);
+});
+
 Deno.test("plan: orphaned metadata — default branch first, no duplicates, never a file that is not the bot's", () => {
   const onMain = orphan({});
   const sameOnFeature = orphan({ branch: "feature/y", isDefaultBranch: false });

@@ -22,7 +22,6 @@ import { diagnoseEnvironment } from "../../pytest/diagnose_facts.ts";
 import { withProjectEnvironment } from "../../pytest/environment.ts";
 import { worktreePytestEnv } from "../../pytest/isolation.ts";
 import { resolvePolicy } from "../../patch/policy.ts";
-import { PythonChecker } from "../../patch/python_checker.ts";
 import { buildTestContext } from "../../context/mod.ts";
 import type { TestSentryOptions } from "./options.ts";
 import { stableKey } from "../../delivery/metadata.ts";
@@ -102,13 +101,12 @@ async function runInWorktree(
       warmUp.signal,
     )
     : undefined;
-  // The patch guards' Python process starts now too: ready long before the model's first patch.
-  const checker = PythonChecker.start();
   try {
-    return await fixInWorktree(options, state, target, worktree, { forkServer, probe, checker });
+    return await fixInWorktree(options, state, target, worktree, { forkServer, probe });
   } finally {
     warmUp.abort(); // a warm-up still under way is not needed any more
-    await Promise.all([probe, forkServer?.then((server) => server?.close()), checker.close()]);
+    await probe;
+    await (await forkServer)?.close();
   }
 }
 
@@ -125,7 +123,6 @@ async function fixInWorktree(
   started: {
     forkServer: Promise<PytestForkServer | undefined> | undefined;
     probe: Promise<ModelServerProbe>;
-    checker: PythonChecker;
   },
 ): Promise<StepResults> {
   const { config } = options;
@@ -206,7 +203,6 @@ async function fixInWorktree(
     state,
     signal: options.signal,
     verifyScope: options.strategy?.verifyScope ?? "auto",
-    checker: started.checker,
     // prove: the repaired tests must fail on the source before the change (prove.ts)
     origin: {
       repo: new Git(target.root, options.signal),

@@ -48,10 +48,12 @@ export async function findOldSource(repo: Git, query: OldSourceQuery): Promise<O
       };
     }
   }
-  const log = await repo.run(["log", "-n1", "--format=%H", query.headSha, "--", ...sources], { allowFail: true });
-  const changed = log.code === 0 ? log.stdout.trim() : "";
+  // The commit and its parents in one call (%P: the shown commit's own parents; the first is `changed^`).
+  const log = await repo.run(["log", "-n1", "--format=%H %P", query.headSha, "--", ...sources], {
+    allowFail: true,
+  });
+  const [changed = "", parent] = log.code === 0 ? log.stdout.trim().split(" ") : [];
   if (!changed) return { kind: "none", reason: `no commit changed ${listed(sources)}` };
-  const parent = await repo.revParse(`${changed}^`);
   if (!parent) {
     const shallow = await repo.isShallow().catch(() => false);
     return {
@@ -155,8 +157,9 @@ export async function withOldSourceInPlace<T>(
   let outcome: { ok: true; value: T } | { ok: false; error: unknown };
   try {
     for (const path of addedSince) await Deno.remove(join(worktree.dir, path)).catch(() => {});
+    // The files only: the index stays at headSha's, so nothing needs to be unstaged afterwards.
     for (let i = 0; i < fromOld.length; i += 200) {
-      await worktree.run(["checkout", oldSha, "--", ...fromOld.slice(i, i + 200)]);
+      await worktree.run(["restore", `--source=${oldSha}`, "--worktree", "--", ...fromOld.slice(i, i + 200)]);
     }
     outcome = { ok: true, value: await fn() };
   } catch (error) {
@@ -179,10 +182,8 @@ async function restoreSource(
   for (const path of deletedSince) await Deno.remove(join(worktree.dir, path)).catch(() => {});
   const back = [...addedSince, ...fromOld.filter((p) => !deletedSince.includes(p))];
   for (let i = 0; i < back.length; i += 200) {
-    await worktree.run(["checkout", headSha, "--", ...back.slice(i, i + 200)]);
+    await worktree.run(["restore", `--source=${headSha}`, "--worktree", "--", ...back.slice(i, i + 200)]);
   }
-  // `checkout <commit> -- path` also stages; the index goes back to HEAD's for those paths.
-  await worktree.run(["reset", "-q", headSha, "--", ...touched]);
   const left = await worktree.run(["diff", "--name-only", headSha, "--", ...touched]);
   if (left.stdout.trim()) throw new Error(`could not restore the worktree's source: ${left.stdout.trim()}`);
 }

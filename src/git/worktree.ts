@@ -36,8 +36,9 @@ export async function createWorktree(repo: Git, commit: string, signal?: AbortSi
       removed = true;
       // Not under the run's signal: cleanup must run even after an abort.
       const r = await new Git(repo.dir).run(["worktree", "remove", "--force", dir], { allowFail: true });
-      if (r.code !== 0) log.debug(`git worktree remove: ${r.stderr.trim()}`);
       await Deno.remove(parent, { recursive: true }).catch(() => {});
+      if (r.code === 0) return; // git removed its record of the worktree too
+      log.debug(`git worktree remove: ${r.stderr.trim()}`);
       await new Git(repo.dir).run(["worktree", "prune"], { allowFail: true });
     },
   };

@@ -5,7 +5,8 @@
  * (one process for every changed file, like python_check.ts), not with regexes that an alias or a
  * `getattr` would get past.
  */
-import { runProgram } from "../proc/run.ts";
+import type { PythonChecker, ScriptResult } from "./python_checker.ts";
+import { runScript } from "./python_check.ts";
 import { TEST_INTEGRITY_SCRIPT } from "./test_integrity_script.ts";
 import { type FileChange, type PatchProblem, problem } from "./types.ts";
 
@@ -31,6 +32,8 @@ export interface IntegrityOptions {
   /** The project's own top-level packages and modules (findProjectModules). */
   project: readonly string[];
   timeoutMs?: number;
+  /** The run's Python process for the guards; without it the check starts one of its own. */
+  checker?: PythonChecker;
 }
 
 export async function checkTestIntegrity(
@@ -41,14 +44,16 @@ export async function checkTestIntegrity(
     .filter((c) => c.newContent !== null && c.path.endsWith(".py"))
     .map((c) => ({ path: c.path, before: c.oldContent, after: c.newContent }));
   if (files.length === 0) return [];
-  const python = options.python ?? "python3";
-  let result;
+  const python = options.checker?.python ?? options.python ?? "python3";
+  let result: ScriptResult;
   try {
-    result = await runProgram(python, ["-I", "-c", TEST_INTEGRITY_SCRIPT], {
-      cwd: options.cwd,
-      stdin: JSON.stringify({ project: options.project, files }),
-      timeoutMs: options.timeoutMs ?? 30_000,
-    });
+    result = await runScript(
+      options.checker,
+      python,
+      TEST_INTEGRITY_SCRIPT,
+      JSON.stringify({ project: options.project, files }),
+      { cwd: options.cwd, timeoutMs: options.timeoutMs ?? 30_000 },
+    );
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     return [problem("python.unavailable", `cannot check the changed tests with ${python}: ${reason}`)];

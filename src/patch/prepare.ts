@@ -14,6 +14,7 @@ import { checkTestIntegrity } from "./guard_test_integrity.ts";
 import { checkWeakening } from "./guard_weakening.ts";
 import { findProjectModules } from "./project_modules.ts";
 import { checkPythonParses } from "./python_check.ts";
+import { PythonChecker } from "./python_checker.ts";
 import type { EditFormat, FileChange, FileEdit, GuardPolicy, PatchProblem, PreparedPatch } from "./types.ts";
 import { problem } from "./types.ts";
 
@@ -23,6 +24,11 @@ export interface PrepareOptions {
   format?: EditFormat;
   /** The target repository's python3 (default `python3` on PATH). */
   python?: string;
+  /**
+   * The run's Python process for the guards' checks, started ahead of time; without it, preparePatch starts
+   * one for its checks (one process for all of them) and ends it.
+   */
+  checker?: PythonChecker;
 }
 
 /** Path guards on the text and then on the real filesystem; returns which paths exist as files. */
@@ -82,8 +88,12 @@ export async function preparePatch(modelText: string, opts: PrepareOptions): Pro
 
   const canonical = canonicalDiff(changes);
   problems.push(...checkSize(changes.length, canonical.linesAdded + canonical.linesRemoved, opts.policy));
-  if (opts.policy.sentry === "tests") problems.push(...await guardTestChanges(changes, opts));
-  problems.push(...await checkPythonParses(changes, { python: opts.python, cwd: opts.repoRoot }));
+  problems.push(
+    ...await withChecker(changes, opts, async (checker) => [
+      ...(opts.policy.sentry === "tests" ? await guardTestChanges(changes, opts, checker) : []),
+      ...await checkPythonParses(changes, { python: opts.python, cwd: opts.repoRoot, checker }),
+    ]),
+  );
 
   if (problems.length > 0) return { kind: "rejected", problems: dedupe(problems) };
   return {
@@ -96,12 +106,33 @@ export async function preparePatch(modelText: string, opts: PrepareOptions): Pro
   };
 }
 
+/** The Python checks on the run's checker, or on one process started for them when there is none. */
+async function withChecker(
+  changes: FileChange[],
+  opts: PrepareOptions,
+  checks: (checker: PythonChecker | undefined) => Promise<PatchProblem[]>,
+): Promise<PatchProblem[]> {
+  if (opts.checker || !changes.some((c) => c.newContent !== null && c.path.endsWith(".py"))) {
+    return await checks(opts.checker);
+  }
+  const own = PythonChecker.start(opts.python);
+  try {
+    return await checks(own);
+  } finally {
+    await own.close();
+  }
+}
+
 /** The line-based weakening guard, the path rules for test folders, and the `ast` reading of the tests. */
-async function guardTestChanges(changes: FileChange[], opts: PrepareOptions): Promise<PatchProblem[]> {
+async function guardTestChanges(
+  changes: FileChange[],
+  opts: PrepareOptions,
+  checker: PythonChecker | undefined,
+): Promise<PatchProblem[]> {
   const project = await findProjectModules(opts.repoRoot);
   const lineBased = checkWeakening(changes);
   const skipsSeen = new Set(lineBased.filter((p) => p.code === "weaken.skip_marker").map((p) => p.path));
-  const read = await checkTestIntegrity(changes, { python: opts.python, cwd: opts.repoRoot, project });
+  const read = await checkTestIntegrity(changes, { python: opts.python, cwd: opts.repoRoot, project, checker });
   // A skip the line-based guard already named is not reported twice.
   const fromAst = read.filter((p) => !(p.code === "weaken.skip_marker" && skipsSeen.has(p.path)));
   return [...lineBased, ...checkTestFiles(changes, project), ...fromAst];

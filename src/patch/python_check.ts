@@ -1,8 +1,9 @@
 /**
  * Python files must still parse after the change. Checked with the target repository's own
- * python3 and `ast`, in one process for all changed files (sources go over stdin as JSON).
+ * python3 and `ast`, in one process for all changed files (sources go over stdin as JSON): the
+ * run's PythonChecker when it has one, else a process of its own.
  */
-import { runProgram } from "../proc/run.ts";
+import { PythonChecker, type ScriptResult } from "./python_checker.ts";
 import { type FileChange, type PatchProblem, problem } from "./types.ts";
 
 // -I: isolated mode, so a module in the repository (say `ast.py`) cannot shadow the stdlib.
@@ -28,19 +29,18 @@ interface SyntaxProblem {
 
 export async function checkPythonParses(
   changes: readonly FileChange[],
-  options: { python?: string; cwd?: string; timeoutMs?: number } = {},
+  options: { python?: string; cwd?: string; timeoutMs?: number; checker?: PythonChecker } = {},
 ): Promise<PatchProblem[]> {
   const sources: Record<string, string> = {};
   for (const change of changes) {
     if (change.newContent !== null && change.path.endsWith(".py")) sources[change.path] = change.newContent;
   }
   if (Object.keys(sources).length === 0) return [];
-  const python = options.python ?? "python3";
-  let result;
+  const python = options.checker?.python ?? options.python ?? "python3";
+  let result: ScriptResult;
   try {
-    result = await runProgram(python, ["-I", "-c", SCRIPT], {
+    result = await runScript(options.checker, python, SCRIPT, JSON.stringify(sources), {
       cwd: options.cwd,
-      stdin: JSON.stringify(sources),
       timeoutMs: options.timeoutMs ?? 30_000,
     });
   } catch (err) {
@@ -69,4 +69,21 @@ export async function checkPythonParses(
       e.path,
     )
   );
+}
+
+/** Runs `script` on `checker`, or on a process of its own when there is none. */
+export async function runScript(
+  checker: PythonChecker | undefined,
+  python: string,
+  script: string,
+  stdin: string,
+  options: { cwd?: string; timeoutMs: number },
+): Promise<ScriptResult> {
+  if (checker) return await checker.run(script, stdin, options);
+  const own = PythonChecker.start(python);
+  try {
+    return await own.run(script, stdin, options);
+  } finally {
+    await own.close();
+  }
 }

@@ -46,12 +46,7 @@ export async function discoverFromCiReport(
   const tests = summary.failures.filter((f) => f.kind !== "collection_error");
   if (tests.length === 0) return { run, confirmed: summary.failures, flaky: [] };
 
-  // No fork server: nothing warmed it up yet, and waiting for it would cost what a plain start costs.
-  const rerun = await rerunFailures(
-    repoDir,
-    await narrowRunConfig({ ...config, forkServer: undefined }, repoDir),
-    tests,
-  );
+  const rerun = await rerunFailures(repoDir, await narrowRunConfig(await onForkServer(config), repoDir), tests);
   checkIdsResolve(reportPath, tests, rerun);
   const { confirmed, flaky } = classifyRerun(tests, rerun);
   return {
@@ -60,6 +55,18 @@ export async function discoverFromCiReport(
     flaky,
     rerun,
   };
+}
+
+/**
+ * The re-run goes to the fork server that warms up meanwhile (run.ts uses it when it runs the same command):
+ * waiting for its warm-up costs about what a plain start costs, and one pytest start instead of two at once
+ * leaves the other core free. Without a configured command, the server's (the first automatic command that
+ * serves, in the order a plain start tries them) is the run's. No server (off, or it did not start): a plain start.
+ */
+async function onForkServer(config: PytestConfig): Promise<PytestConfig> {
+  if (config.command && config.command.length > 0) return config;
+  const server = config.forkServer ? await config.forkServer : undefined;
+  return server ? { ...config, command: [...server.command] } : config;
 }
 
 async function readCiReport(repoDir: string, reportPath: string): Promise<JunitCase[]> {

@@ -7,6 +7,7 @@
 import type { Config } from "../config/load.ts";
 import type { ChatMessage, LlmClient } from "../llm/mod.ts";
 import type { GuardPolicy, PatchProblem } from "../patch/mod.ts";
+import type { PythonChecker } from "../patch/python_checker.ts";
 import { type AcceptedPatch, requestPatch, unappliedAttempt } from "./patch_step.ts";
 import type { AttemptReport, RunState } from "./run_state.ts";
 
@@ -39,6 +40,8 @@ export interface AttemptLoopInput<Proof> {
   /** The files the patcher is shown to edit (they size its output cap; see output_cap.ts). */
   editable?: ReadonlyArray<{ path: string; content: string }>;
   check: PatchCheck<Proof>;
+  /** The run's Python process for the guards' checks, started ahead of time (python_checker.ts). */
+  checker?: PythonChecker;
   signal?: AbortSignal;
 }
 
@@ -70,6 +73,7 @@ export async function runAttemptLoop<Proof>(input: AttemptLoopInput<Proof>): Pro
       seenReplies,
       noChangesFeedback: input.noChangesFeedback,
       editable: input.editable,
+      checker: input.checker,
       signal: input.signal,
     });
     if (step.kind === "repeated") {

@@ -15,6 +15,7 @@ import {
 } from "../patch/mod.ts";
 import { completeEditCheck } from "../patch/complete_edit.ts";
 import type { ChatMessage } from "../llm/mod.ts";
+import type { PythonChecker } from "../patch/python_checker.ts";
 import { askModel } from "./ask.ts";
 import { patchOutputTokens } from "./output_cap.ts";
 import type { AttemptReport, RunState } from "./run_state.ts";
@@ -43,6 +44,8 @@ export interface PatchStepInput {
   seenReplies: Set<string>;
   /** What to tell a patcher that answered NO_CHANGES. */
   noChangesFeedback: string;
+  /** The run's Python process for the guards' checks; without it each guard run starts its own. */
+  checker?: PythonChecker;
   signal?: AbortSignal;
 }
 
@@ -73,7 +76,13 @@ export async function requestPatch(input: PatchStepInput): Promise<PatchStep> {
   const prepared = await state.step(
     "guard",
     "checking the patch against the guardrails",
-    () => preparePatch(reply.content, { repoRoot: input.repoRoot, policy: input.policy, format: config.editFormat }),
+    () =>
+      preparePatch(reply.content, {
+        repoRoot: input.repoRoot,
+        policy: input.policy,
+        format: config.editFormat,
+        checker: input.checker,
+      }),
   );
   if (prepared.kind === "no_changes") return { kind: "no_changes", feedback: input.noChangesFeedback };
   if (prepared.kind === "rejected") {

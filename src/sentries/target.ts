@@ -62,9 +62,15 @@ export async function resolveTarget(
   eventPath = (readEnv("GITHUB_EVENT_PATH") || undefined),
 ): Promise<RunTarget> {
   await requireRepository(repo);
-  const root = await repo.toplevel();
-  const head = await requireHeadCommit(repo);
-  const dirty = hasUncommittedWork(await repo.statusLines());
+  // Independent reads, started together (each git start costs more than its work); their errors are
+  // reported in the order the reads are listed.
+  const [root, head, status, current] = await inOrder(
+    repo.toplevel(),
+    requireHeadCommit(repo),
+    repo.statusLines(),
+    repo.currentBranch(),
+  );
+  const dirty = hasUncommittedWork(status);
   const pullRequest = await runPullRequest(eventPath);
   if (pullRequest) {
     const headSha = await repo.revParse(pullRequest.headSha);
@@ -80,7 +86,15 @@ export async function resolveTarget(
     log.info(`pull request #${pullRequest.number}: working from its head ${pullRequest.headRef}`);
     return { root, baseSha: headSha, baseBranch: pullRequest.headRef, dirty, pullRequest };
   }
-  const branch = (await repo.currentBranch()) ?? (readEnv("GITHUB_HEAD_REF") || undefined) ??
+  const branch = current ?? (readEnv("GITHUB_HEAD_REF") || undefined) ??
     (readEnv("GITHUB_REF_NAME") || undefined);
   return { root, baseSha: head, baseBranch: branch, dirty };
+}
+
+/** Waits for every promise; the first of them (in the order given) that failed throws its error. */
+async function inOrder<T extends readonly unknown[]>(...promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

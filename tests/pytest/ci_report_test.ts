@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { discoverFromCiReport } from "../../src/pytest/ci_report.ts";
-import { discoverFailures } from "../../src/pytest/mod.ts";
+import { AUTO_PYTEST_COMMANDS, discoverFailures, PYTEST_ENV, startForkServerFor } from "../../src/pytest/mod.ts";
 import { SentriesError } from "../../src/errors.ts";
 import { verifyFix } from "../../src/sentries/testsentry/verify.ts";
 import { createPyRepo, type PyRepo } from "../support/pyrepo.ts";
@@ -14,10 +14,14 @@ const HAS_XDIST = (await new Deno.Command("python3", { args: ["-c", "import xdis
   .catch(() => ({ success: false }))).success;
 const XDIST_SKIP = "pytest-xdist is not importable by python3 (python3 -m pip install pytest-xdist); skipped";
 
-/** `where()` appends where it ran (an xdist worker or the main process) to a log outside the repository. */
+/**
+ * `where()` appends where it ran (an xdist worker or the main process, and " forked" in a child of Sentries'
+ * pytest fork server) to a log outside the repository.
+ */
 function whereModule(log: string): string {
-  return `import os\n\n\ndef where():\n    with open(${JSON.stringify(log)}, "a") as f:\n` +
-    '        f.write(os.environ.get("PYTEST_XDIST_WORKER", "main") + "\\n")\n';
+  return `import os, sys\n\n\ndef where():\n    with open(${JSON.stringify(log)}, "a") as f:\n` +
+    '        forked = " forked" if "sentries_fork_server" in sys.modules else ""\n' +
+    '        f.write(os.environ.get("PYTEST_XDIST_WORKER", "main") + forked + "\\n")\n';
 }
 
 function suite(flakyMarker: string, whereLog: string): Record<string, string> {
@@ -99,6 +103,28 @@ Deno.test("CI report: failures from the report, re-run by id only, flaky told ap
   });
 });
 
+Deno.test("CI report: the re-run is forked from the warming-up pytest when there is one, with the same results", async () => {
+  await withFixture([], async ({ repo, report, whereLog }) => {
+    await Deno.writeTextFile(whereLog, "");
+    const server = await startForkServerFor(undefined, PYTEST_ENV, AUTO_PYTEST_COMMANDS);
+    assert.ok(server, "a fork server starts for python3's pytest");
+    try {
+      const discovery = await discoverFromCiReport(repo.dir, { forkServer: Promise.resolve(server) }, report);
+      assert.deepEqual(discovery.confirmed.map((f) => f.nodeId), ["tests/test_calc.py::test_broken"]);
+      assert.deepEqual(discovery.flaky.map((f) => f.nodeId), ["tests/test_calc.py::test_flaky"]);
+      assert.deepEqual(await whereLines(whereLog), ["main forked"], "one re-run, in a child of the server");
+      assert.deepEqual(discovery.run.command, server.command, "the server's command is the run's from here on");
+    } finally {
+      await server.close();
+    }
+    // No server (it did not start, or forking is off): a plain start, same answer.
+    await Deno.writeTextFile(whereLog, "");
+    const plain = await discoverFromCiReport(repo.dir, { forkServer: Promise.resolve(undefined) }, report);
+    assert.deepEqual(plain.confirmed.map((f) => f.nodeId), ["tests/test_calc.py::test_broken"]);
+    assert.deepEqual(await whereLines(whereLog), ["main"]);
+  });
+});
+
 Deno.test("CI report: an all-green report runs no pytest at all", async () => {
   const repo = await createPyRepo({ files: { "tests/test_ok.py": "def test_ok():\n    assert True\n" } });
   const tmp = await Deno.makeTempDir();
@@ -155,6 +181,16 @@ Deno.test("CI report that does not fit: a failing test renamed since the report 
       discoverFromCiReport(repo.dir, {}, report),
       /does not fit this checkout: pytest finds no test tests\/test_calc\.py::test_broken/,
     );
+    // The same when the re-run is forked from the fork server.
+    const server = await startForkServerFor(undefined, PYTEST_ENV, AUTO_PYTEST_COMMANDS);
+    try {
+      await rejectsWith(
+        discoverFromCiReport(repo.dir, { forkServer: Promise.resolve(server) }, report),
+        /does not fit this checkout: pytest finds no test tests\/test_calc\.py::test_broken/,
+      );
+    } finally {
+      await server?.close();
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import type { Worktree } from "../../git/worktree.ts";
 import type { LlmClient } from "../../llm/mod.ts";
 import { log } from "../../log.ts";
 import { resolvePolicy, writeChanges } from "../../patch/mod.ts";
+import { PythonChecker } from "../../patch/python_checker.ts";
 import type { Discovery, PytestConfig } from "../../pytest/mod.ts";
 import { renderSections, type TestContext } from "../../context/mod.ts";
 import { type CheckOutcome, type PatchCheck, runAttemptLoop } from "../attempt_loop.ts";
@@ -33,6 +34,8 @@ export interface AttemptInput {
   verifyScope?: "auto" | "full";
   /** The user's repository and what the fix is based on, for the proof against the old source. */
   origin?: { repo: Git; headSha: string; pullRequestBase?: string; userTree: string };
+  /** The guards' Python process, started by the caller ahead of time; else one is started for the attempts. */
+  checker?: PythonChecker;
 }
 
 /** What TestSentry's check proved about a patch that passed it. */
@@ -134,6 +137,17 @@ function proveAgainstOldSource(
 }
 
 export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsOutcome> {
+  if (input.checker) return await attemptFixes(input, input.checker);
+  // Started now, it is ready when the first answer comes back from the model.
+  const checker = PythonChecker.start();
+  try {
+    return await attemptFixes(input, checker);
+  } finally {
+    await checker.close();
+  }
+}
+
+async function attemptFixes(input: AttemptInput, checker: PythonChecker): Promise<AttemptsOutcome> {
   const { config, worktree } = input;
   const policy = resolvePolicy("tests", config.guards.tests);
   const limits = { maxFiles: policy.maxFiles, maxLines: policy.maxChangedLines };
@@ -155,6 +169,7 @@ export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsO
     noChangesFeedback: "You answered NO_CHANGES, but the tests fail. Change the tests according to the plan.",
     editable: files,
     check: testsCheck(input),
+    checker,
     signal: input.signal,
   });
   const attempts = outcome.attempts;

@@ -22,6 +22,7 @@ import { diagnoseEnvironment } from "../../pytest/diagnose_facts.ts";
 import { withProjectEnvironment } from "../../pytest/environment.ts";
 import { worktreePytestEnv } from "../../pytest/isolation.ts";
 import { resolvePolicy } from "../../patch/policy.ts";
+import { PythonChecker } from "../../patch/python_checker.ts";
 import { buildTestContext } from "../../context/mod.ts";
 import type { TestSentryOptions } from "./options.ts";
 import { stableKey } from "../../delivery/metadata.ts";
@@ -47,6 +48,17 @@ import { type ModelServerProbe, probeModelServer } from "../model_server.ts";
 import { findLocalFix } from "../local_duplicate.ts";
 
 export async function runTestSentry(options: TestSentryOptions): Promise<TestsReport> {
+  // The patch guards' Python process starts first: it needs nothing of the run, starts while git makes the
+  // worktree (not while pytest warms up) and is ready long before the model's first patch.
+  const checker = PythonChecker.start();
+  try {
+    return await runTests(options, checker);
+  } finally {
+    await checker.close();
+  }
+}
+
+async function runTests(options: TestSentryOptions, checker: PythonChecker): Promise<TestsReport> {
   const { config, signal } = options;
   const state = new RunState("tests", signal);
   const repo = new Git(config.repoPath, signal);
@@ -63,7 +75,7 @@ export async function runTestSentry(options: TestSentryOptions): Promise<TestsRe
   );
   let steps: StepResults;
   try {
-    steps = await runInWorktree(options, state, target, worktree);
+    steps = await runInWorktree(options, state, target, worktree, checker);
   } finally {
     await worktree.remove();
   }
@@ -86,6 +98,7 @@ async function runInWorktree(
   state: RunState,
   target: RunTarget,
   worktree: Worktree,
+  checker: PythonChecker,
 ): Promise<StepResults> {
   // The project's Python environment (issue 14.3): VIRTUAL_ENV, then .venv/ or venv/ at the root, then PATH.
   options = withProjectEnvironment(options, target.root);
@@ -102,11 +115,10 @@ async function runInWorktree(
     )
     : undefined;
   try {
-    return await fixInWorktree(options, state, target, worktree, { forkServer, probe });
+    return await fixInWorktree(options, state, target, worktree, { forkServer, probe, checker });
   } finally {
     warmUp.abort(); // a warm-up still under way is not needed any more
-    await probe;
-    await (await forkServer)?.close();
+    await Promise.all([probe, forkServer?.then((server) => server?.close())]);
   }
 }
 
@@ -123,6 +135,7 @@ async function fixInWorktree(
   started: {
     forkServer: Promise<PytestForkServer | undefined> | undefined;
     probe: Promise<ModelServerProbe>;
+    checker: PythonChecker;
   },
 ): Promise<StepResults> {
   const { config } = options;
@@ -203,6 +216,7 @@ async function fixInWorktree(
     state,
     signal: options.signal,
     verifyScope: options.strategy?.verifyScope ?? "auto",
+    checker: started.checker,
     // prove: the repaired tests must fail on the source before the change (prove.ts)
     origin: {
       repo: new Git(target.root, options.signal),

@@ -8,20 +8,13 @@ import type { Config } from "../../config/load.ts";
 import { Git } from "../../git/git.ts";
 import { createWorktree, type Worktree } from "../../git/worktree.ts";
 import { log } from "../../log.ts";
-import {
-  AUTO_PYTEST_COMMANDS,
-  discoverFailures,
-  type Discovery,
-  PYTEST_ENV,
-  type PytestConfig,
-  type PytestForkServer,
-  startForkServerFor,
-} from "../../pytest/mod.ts";
+import { discoverFailures, type Discovery, type PytestConfig, type PytestForkServer } from "../../pytest/mod.ts";
 import { discoverFromCiReport } from "../../pytest/ci_report.ts";
 import { diagnoseEnvironment } from "../../pytest/diagnose_facts.ts";
 import { withProjectEnvironment } from "../../pytest/environment.ts";
 import { worktreePytestEnv } from "../../pytest/isolation.ts";
 import { resolvePolicy } from "../../patch/policy.ts";
+import { startWarmUp, type WarmUp } from "./warm_up.ts";
 import { PythonChecker } from "../../patch/python_checker.ts";
 import { buildTestContext } from "../../context/mod.ts";
 import type { TestSentryOptions } from "./options.ts";
@@ -68,16 +61,24 @@ async function runTests(options: TestSentryOptions, checker: PythonChecker): Pro
   if (target.dirty) {
     log.warn("the working tree has uncommitted changes; the fix is based on HEAD and leaves them alone");
   }
-  const worktree = await state.step(
-    "isolate",
-    `temporary worktree at ${target.baseSha.slice(0, 7)}`,
-    () => createWorktree(repo, target.baseSha, signal),
-  );
+  // The project's Python environment (issue 14.3): VIRTUAL_ENV, then .venv/ or venv/ at the root, then PATH.
+  options = withProjectEnvironment(options, target.root);
+  // Warms up a pytest to fork the re-runs from: while git makes the worktree where it can (warm_up.ts).
+  const warmUp = await startWarmUp(options.config, repo, target);
   let steps: StepResults;
   try {
-    steps = await runInWorktree(options, state, target, worktree, checker);
+    const worktree = await state.step(
+      "isolate",
+      `temporary worktree at ${target.baseSha.slice(0, 7)}`,
+      () => createWorktree(repo, target.baseSha, signal),
+    );
+    try {
+      steps = await runInWorktree(options, state, target, worktree, { checker, warmUp });
+    } finally {
+      await worktree.remove();
+    }
   } finally {
-    await worktree.remove();
+    await warmUp.stop();
   }
   const report = buildTestsReport({
     ...steps,
@@ -98,33 +99,17 @@ async function runInWorktree(
   state: RunState,
   target: RunTarget,
   worktree: Worktree,
-  checker: PythonChecker,
+  { checker, warmUp }: { checker: PythonChecker; warmUp: WarmUp },
 ): Promise<StepResults> {
-  // The project's Python environment (issue 14.3): VIRTUAL_ENV, then .venv/ or venv/ at the root, then PATH.
-  options = withProjectEnvironment(options, target.root);
   // Asked while pytest runs: failures with no server to fix them stop right after discovery (issue 15.7).
   const probe = probeModelServer(options.llm);
-  // Warms up a pytest to fork the re-runs from, while the full run goes on.
-  const warmUp = new AbortController();
-  const forkServer = forkServerWanted(options.config)
-    ? startForkServerFor(
-      options.config.pytestCommand,
-      { ...PYTEST_ENV, ...worktreePytestEnv(worktree.dir, target.root) }, // the worktree's source wins (15.4)
-      AUTO_PYTEST_COMMANDS,
-      warmUp.signal,
-    )
-    : undefined;
+  // The worktree's source wins (15.4): the fork server runs with the worktree's pytest environment.
+  const forkServer = warmUp.forWorktree(worktree.dir);
   try {
     return await fixInWorktree(options, state, target, worktree, { forkServer, probe, checker });
   } finally {
-    warmUp.abort(); // a warm-up still under way is not needed any more
-    await Promise.all([probe, forkServer?.then((server) => server?.close())]);
+    await Promise.all([probe, warmUp.stop()]);
   }
-}
-
-/** Forking a warmed-up pytest is safe on Linux; macOS frameworks can crash in a forked child. */
-function forkServerWanted(config: Config): boolean {
-  return config.pytestFork === "on" || (config.pytestFork === "auto" && Deno.build.os === "linux");
 }
 
 async function fixInWorktree(

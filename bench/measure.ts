@@ -92,6 +92,17 @@ export function splitTime(
   return { pytestMs, modelMs, overheadMs: Math.max(0, totalMs - pytestMs - modelMs) };
 }
 
+/**
+ * Deletes the local fix branches earlier runs committed: runs repeated on one repository (the large-repo
+ * measurements) must each make a fix, not find the previous run's branch as a duplicate of it.
+ */
+export async function dropFixBranches(dir: string): Promise<void> {
+  const git = (args: string[]) => new Deno.Command("git", { args, cwd: dir, stdout: "piped", stderr: "null" }).output();
+  const listed = await git(["for-each-ref", "--format=%(refname:short)", "refs/heads/ai-test-fixes/"]);
+  const branches = new TextDecoder().decode(listed.stdout).split("\n").filter((b) => b !== "");
+  if (branches.length > 0) await git(["branch", "-q", "-D", ...branches]);
+}
+
 export async function buildRepo(scenario: Scenario): Promise<PyRepo> {
   const repo = await createPyRepo({ files: scenario.files, commits: scenario.commits });
   if (scenario.kind === "docs") {

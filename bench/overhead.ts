@@ -5,7 +5,7 @@
  * Each side runs cold: PYTHONDONTWRITEBYTECODE, as on a fresh CI checkout.
  */
 import { fileURLToPath } from "node:url";
-import { benchEnv, buildRepo, type RunMetrics, runPipeline } from "./measure.ts";
+import { benchEnv, buildRepo, dropFixBranches, type RunMetrics, runPipeline } from "./measure.ts";
 import { largeScenario } from "./large_repo.ts";
 import { createSmartModel } from "./smart_model.ts";
 import { startStandIn } from "../tests/support/standin_llm.ts";
@@ -62,13 +62,15 @@ async function barePytest(dir: string, args: string[], junitXml?: string): Promi
   return ms;
 }
 
-async function withModel<T>(scenario: Scenario, fn: (url: string) => Promise<T>): Promise<T> {
+/** One run against a fresh stand-in; afterwards its fix branch goes, so the next run is not a duplicate of it. */
+async function withModel<T>(scenario: Scenario, dir: string, fn: (url: string) => Promise<T>): Promise<T> {
   const model = createSmartModel(scenario.model);
   const standIn = await startStandIn({ reply: (req) => ({ content: model.reply(req), chunkSize: 1 << 20 }) });
   try {
     return await fn(standIn.url);
   } finally {
     await standIn.close();
+    await dropFixBranches(dir);
   }
 }
 
@@ -113,7 +115,7 @@ export async function measureOverhead(options: { repeats: number; withNaive: boo
       const runs: RunMetrics[] = [];
       for (let i = 0; i < options.repeats; i++) {
         bareMs.push(await barePytest(repo.dir, args));
-        runs.push(await withModel(scenario, (url) => runPipeline(scenario, "smart", repo.dir, url, args)));
+        runs.push(await withModel(scenario, repo.dir, (url) => runPipeline(scenario, "smart", repo.dir, url, args)));
       }
       for (const run of runs) {
         if (run.outcome !== "fixed") throw new Error(`large repo: expected a fix, got ${run.outcome}: ${run.message}`);
@@ -131,11 +133,11 @@ export async function measureOverhead(options: { repeats: number; withNaive: boo
       };
       env.junit = await measureWithReport(scenario, repo.dir, args, options.repeats, median(bareMs));
       if (options.withCli) {
-        env.cliMs = await withModel(scenario, (url) => cliRun(repo.dir, url, args));
+        env.cliMs = await withModel(scenario, repo.dir, (url) => cliRun(repo.dir, url, args));
         env.cliRatio = round2(env.cliMs / median(bareMs));
       }
       if (options.withNaive) {
-        env.naive = await withModel(scenario, (url) => runPipeline(scenario, "naive", repo.dir, url, args));
+        env.naive = await withModel(scenario, repo.dir, (url) => runPipeline(scenario, "naive", repo.dir, url, args));
         env.naiveRatio = round2(env.naive.wallMs / median(bareMs));
       }
       environments.push(env);
@@ -162,7 +164,7 @@ async function measureWithReport(
     await barePytest(dir, args, report); // the CI's own test step
     const runs: RunMetrics[] = [];
     for (let i = 0; i < repeats; i++) {
-      const run = await withModel(scenario, (url) => runPipeline(scenario, "smart", dir, url, args, report));
+      const run = await withModel(scenario, dir, (url) => runPipeline(scenario, "smart", dir, url, args, report));
       if (run.outcome !== "fixed") {
         throw new Error(`large repo --junit-xml: expected a fix, got ${run.outcome}: ${run.message}`);
       }

@@ -1,0 +1,161 @@
+/**
+ * Only the `--junit-xml` overhead measurement of `deno task bench` (issue 14.2's target), step by step:
+ * the large repository, the CI's own `pytest -q --junitxml` run once (not counted), then per repeat one
+ * bare `pytest -q` (cold) and one `sentries tests --junit-xml` in-process with the stand-in model, taken in
+ * turns so both see the same machine load. Prints, and writes to bench/results/junit_overhead.md, the
+ * medians and ranges of everything but the model against bare pytest, and where the time goes per step.
+ *
+ *   deno task bench:junit [--repeats N] [--plugins-off] [--out DIR]
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { buildRepo, dropFixBranches, runPipeline } from "./measure.ts";
+import { largeScenario } from "./large_repo.ts";
+import { median, NO_PLUGINS } from "./overhead.ts";
+import { createSmartModel } from "./smart_model.ts";
+import { startStandIn } from "../tests/support/standin_llm.ts";
+import { log } from "../src/log.ts";
+
+const STEPS = ["isolate", "discover", "context", "plan", "patch", "guard", "apply", "verify", "prove", "deliver"];
+
+interface Run {
+  bareMs: number;
+  nonModelMs: number;
+  modelMs: number;
+  steps: Record<string, number>;
+  load: number;
+}
+
+async function pytestQ(dir: string, args: string[], junitXml?: string): Promise<number> {
+  const started = performance.now();
+  const out = await new Deno.Command("python3", {
+    args: ["-m", "pytest", "-q", "-p", "no:cacheprovider", ...(junitXml ? [`--junitxml=${junitXml}`] : []), ...args],
+    cwd: dir,
+    env: { PYTHONDONTWRITEBYTECODE: "1" },
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  const ms = Math.round(performance.now() - started);
+  if (out.code !== 1) throw new Error(`bare pytest exited ${out.code}; expected 1 (one failing test)`);
+  return ms;
+}
+
+async function loadAverage(): Promise<number> {
+  return Number((await Deno.readTextFile("/proc/loadavg").catch(() => "0")).split(" ")[0]);
+}
+
+async function cpuModel(): Promise<string> {
+  const info = await Deno.readTextFile("/proc/cpuinfo").catch(() => "");
+  return /^model name\s*:\s*(.+)$/m.exec(info)?.[1].trim() ?? "unknown";
+}
+
+async function versionOf(args: string[]): Promise<string> {
+  const out = await new Deno.Command("python3", { args, stdout: "piped", stderr: "piped" }).output();
+  return new TextDecoder().decode(out.stdout).trim() || new TextDecoder().decode(out.stderr).trim();
+}
+
+async function measure(repeats: number, pytestArgs: string[]): Promise<Run[]> {
+  const scenario = largeScenario();
+  const repo = await buildRepo(scenario);
+  const reportDir = await Deno.makeTempDir({ prefix: "sentries-bench-junit-" });
+  const report = join(reportDir, "junit.xml");
+  const runs: Run[] = [];
+  try {
+    await pytestQ(repo.dir, pytestArgs, report); // the CI's own test step: not counted
+    for (let i = 0; i < repeats; i++) {
+      const bareMs = await pytestQ(repo.dir, pytestArgs);
+      const model = createSmartModel(scenario.model);
+      const standIn = await startStandIn({ reply: (req) => ({ content: model.reply(req), chunkSize: 1 << 20 }) });
+      try {
+        const run = await runPipeline(scenario, "smart", repo.dir, standIn.url, pytestArgs, report);
+        if (run.outcome !== "fixed") throw new Error(`expected a fix, got ${run.outcome}: ${run.message}`);
+        const steps: Record<string, number> = {};
+        for (const t of run.timings) steps[t.step] = t.ms;
+        steps.other = run.wallMs - run.timings.reduce((sum, t) => sum + t.ms, 0);
+        runs.push({ bareMs, nonModelMs: run.wallMs - run.modelMs, modelMs: run.modelMs, steps, load: 0 });
+      } finally {
+        await standIn.close();
+        await dropFixBranches(repo.dir);
+      }
+      runs[runs.length - 1].load = await loadAverage();
+      const last = runs[runs.length - 1];
+      console.log(
+        `run ${i + 1}/${repeats}: bare ${last.bareMs} ms, all but the model ${last.nonModelMs} ms ` +
+          `(${(last.nonModelMs / last.bareMs).toFixed(2)}×), load ${last.load}`,
+      );
+    }
+  } finally {
+    await Deno.remove(reportDir, { recursive: true });
+    await repo.cleanup();
+  }
+  return runs;
+}
+
+function range(values: number[]): string {
+  return `${Math.min(...values)}–${Math.max(...values)}`;
+}
+
+function render(runs: Run[], facts: Record<string, string>): string {
+  const bare = median(runs.map((r) => r.bareMs));
+  const nonModel = median(runs.map((r) => r.nonModelMs));
+  const perRun = runs.map((r) => r.nonModelMs / r.bareMs);
+  const stepRows = [...STEPS, "other"].map((step) => {
+    const values = runs.map((r) => r.steps[step] ?? 0);
+    return `| ${step} | ${median(values)} | ${range(values)} |`;
+  });
+  return [
+    "# `sentries tests --junit-xml` on the large repository",
+    "",
+    `${facts.date}; ${facts.cpus} CPUs (${facts.cpu}), ${facts.deno}, ${facts.python}, ${facts.pytest}; ` +
+    `${facts.env}; load average ${range(runs.map((r) => r.load))} during the runs; ${runs.length} runs.`,
+    "",
+    "| | median ms | range ms |",
+    "|---|--:|--:|",
+    `| bare \`pytest -q\` (cold) | ${bare} | ${range(runs.map((r) => r.bareMs))} |`,
+    `| everything but the model | ${nonModel} | ${range(runs.map((r) => r.nonModelMs))} |`,
+    `| **ratio** (goal ≤ 0.3) | **${(nonModel / bare).toFixed(2)}** | per run ${Math.min(...perRun).toFixed(2)}–${
+      Math.max(...perRun).toFixed(2)
+    } |`,
+    "",
+    "Where it goes (the pipeline's own step timings; `other`: resolving the target, removing the worktree,",
+    "ending the fork server and the guards' Python process, the report):",
+    "",
+    "| step | median ms | range ms |",
+    "|---|--:|--:|",
+    ...stepRows,
+    "",
+  ].join("\n");
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      repeats: { type: "string", default: "7" },
+      "plugins-off": { type: "boolean", default: false },
+      out: { type: "string", default: join(new URL(".", import.meta.url).pathname, "results") },
+    },
+  });
+  log.level = "warn";
+  for (const name of ["GITHUB_EVENT_PATH", "GITHUB_STEP_SUMMARY"]) Deno.env.delete(name);
+  const pytestArgs = values["plugins-off"] ? NO_PLUGINS : [];
+  const runs = await measure(Number(values.repeats), pytestArgs);
+  const facts = {
+    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    cpus: String(navigator.hardwareConcurrency),
+    cpu: await cpuModel(),
+    deno: `Deno ${Deno.version.deno}`,
+    python: await versionOf(["--version"]),
+    pytest: await versionOf(["-m", "pytest", "--version"]),
+    env: values["plugins-off"] ? "plugins off (`-p no:hypothesispytest -p no:benchmark`)" : "plugins as installed",
+  };
+  const text = render(runs, facts);
+  console.log("\n" + text);
+  await Deno.mkdir(values.out, { recursive: true });
+  const file = join(values.out, values["plugins-off"] ? "junit_overhead_plugins_off.md" : "junit_overhead.md");
+  await Deno.writeTextFile(file, text);
+  console.log(`wrote ${file}`);
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main());

@@ -16,10 +16,20 @@ import { copyDir, git, ROOT } from "./demo_lib.ts";
 import { estimateTokens } from "../src/llm/tokens.ts";
 import { createLlmClient } from "../src/llm/mod.ts";
 import { patcherMessages, plannerMessages } from "../src/sentries/testsentry/prompts.ts";
+import { resolvePolicy } from "../src/patch/mod.ts";
+import { runAttemptLoop } from "../src/sentries/attempt_loop.ts";
+import { patchOutputTokens } from "../src/sentries/output_cap.ts";
+import { RunState } from "../src/sentries/run_state.ts";
 
 const CACHE = join(ROOT, ".cache/e2e-real");
 const NODE_LLAMA_CPP = "node-llama-cpp@3.22.1";
-const SERVER = join(CACHE, "build/bin/llama-server");
+/**
+ * A portable x86-64 build (AVX2, FMA, F16C), not -DGGML_NATIVE=ON: on an Intel Xeon VM of this project whose CPU
+ * flags list AVX-512 variants and AMX, a native build (which uses what the flags promise) died with SIGILL
+ * (exit 132) while warming up the model (2026-12-02). A build with the old flags (build/) is not reused.
+ */
+const BUILD_DIR = "build-portable";
+const SERVER = join(CACHE, BUILD_DIR, "bin/llama-server");
 const MODEL_FILE = join(CACHE, "models/gemma-3-270m-q4_k_m.gguf");
 const MODEL_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818";
 const MODEL_ALIAS = "gemma3-270m";
@@ -68,16 +78,20 @@ async function buildServer(): Promise<void> {
     "-S",
     "llama.cpp",
     "-B",
-    "build",
+    BUILD_DIR,
     "-DCMAKE_BUILD_TYPE=Release",
     "-DLLAMA_BUILD_TESTS=OFF",
     "-DLLAMA_BUILD_EXAMPLES=OFF",
     "-DLLAMA_USE_PREBUILT_UI=OFF",
     "-DLLAMA_BUILD_UI=OFF",
     "-DLLAMA_OPENSSL=OFF",
-    "-DGGML_NATIVE=ON",
+    "-DGGML_NATIVE=OFF",
+    "-DGGML_AVX=ON",
+    "-DGGML_AVX2=ON",
+    "-DGGML_FMA=ON",
+    "-DGGML_F16C=ON",
   ], { log });
-  await sh(["nice", "-n", "10", "cmake", "--build", "build", "-j2", "--target", "llama-server"], { log });
+  await sh(["nice", "-n", "10", "cmake", "--build", BUILD_DIR, "-j2", "--target", "llama-server"], { log });
   step(`llama-server built in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
@@ -144,8 +158,18 @@ async function startServer(): Promise<{ base: string; child: Deno.ChildProcess }
     stderr: "null",
   }).spawn();
   const base = `http://127.0.0.1:${port}`;
+  let exited: Deno.CommandStatus | undefined;
+  child.status.then((status) => (exited = status));
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
+    if (exited) {
+      const why = exited.signal ? `signal ${exited.signal}` : `exit code ${exited.code}`;
+      throw new Error(
+        `llama-server stopped while starting (${why}${
+          exited.code === 132 || exited.signal === "SIGILL" ? ": an instruction this CPU refuses" : ""
+        }); see ${join(CACHE, "server.log")}`,
+      );
+    }
     try {
       const res = await fetch(`${base}/health`);
       const body = await res.text();
@@ -155,7 +179,7 @@ async function startServer(): Promise<{ base: string; child: Deno.ChildProcess }
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  child.kill();
+  if (!exited) child.kill();
   throw new Error(`llama-server did not become healthy within 120 s; see ${join(CACHE, "server.log")}`);
 }
 
@@ -316,6 +340,53 @@ async function cacheProbe(base: string): Promise<unknown[]> {
   return client.calls.map((c) => ({ ...c, reuse: reuse(c) }));
 }
 
+/**
+ * One patch attempt as the sentries make it (output cap sized from the files to edit, reading stopped at a
+ * complete edit), then the same prompt with the fixed 2,048-token cap used before: what a useless attempt
+ * costs with a model that writes until the cap.
+ */
+async function patchCapProbe(base: string, repoDir: string): Promise<unknown> {
+  const read = (p: string) => Deno.readTextFile(join(repoDir, p));
+  // The demo repository's failing test modules, as the tests sentry offers them to the patcher.
+  const files = [];
+  for (const path of ["tests/test_pricing.py", "tests/test_receipt.py"]) {
+    files.push({ path, content: await read(path) });
+  }
+  const context = "## Failing tests\n```\nFAILED tests/test_pricing.py - ImportError: cannot import name " +
+    "'cart_total' from 'shop.pricing'\n```\n## shop/pricing.py\n```\n" + await read("shop/pricing.py") + "\n```\n";
+  const limits = { maxFiles: 5, maxLines: 200 };
+  const plan = "1. tests/test_pricing.py: import order_total instead of cart_total\n" +
+    "2. tests/test_receipt.py: expect 'Total: 12.50 EUR'";
+  const messages = patcherMessages("udiff", limits, { plan, contextText: context, files });
+  const client = createLlmClient({ baseUrl: base, api: "openai", idleTimeoutMs: 300_000 });
+  const policy = resolvePolicy("tests", {});
+  await runAttemptLoop({
+    llm: client,
+    config: { modelPatch: MODEL_ALIAS, maxAttempts: 1, editFormat: "udiff" },
+    state: new RunState("tests"),
+    repoRoot: repoDir,
+    policy,
+    messages: () => messages,
+    noChangesFeedback: "change the tests",
+    editable: files,
+    check: () => Promise.resolve({ ok: true, proof: undefined }),
+  });
+  await client.chat(MODEL_ALIAS, messages, { numPredict: 2048, temperature: 0, seed: 42, purpose: "patch, fixed cap" });
+  const [sized, fixed] = client.calls;
+  const brief = (c: (typeof client.calls)[number]) => ({
+    maxTokens: c.maxTokens,
+    completionTokens: c.completionTokens,
+    generationMs: c.generationMs,
+    durationMs: c.durationMs,
+    stoppedEarly: c.stoppedEarly,
+  });
+  return {
+    sizedCap: patchOutputTokens({ files, format: "udiff", maxChangedLines: policy.maxChangedLines }),
+    sized: sized && brief(sized),
+    fixed2048: fixed && brief(fixed),
+  };
+}
+
 /** Share of a call's prompt the server reused from its cache. */
 function reuse(call: unknown): number | undefined {
   if (call === undefined) return undefined;
@@ -350,6 +421,8 @@ try {
   ];
   step("prompt-cache probe: plan, patch and retry prompts as the sentries build them");
   const probe = await cacheProbe(`${base}/v1`);
+  step("patch-cap probe: one patch attempt with the sized cap, then the same prompt with a fixed 2,048");
+  const patchCap = await patchCapProbe(`${base}/v1`, repos.tests);
   const testCalls = runs[1].calls ?? [];
   const patches = testCalls.filter((c) => (c as { purpose?: string }).purpose === "patch");
   const results = {
@@ -363,6 +436,7 @@ try {
       inTestsRun: { firstPatchFromPlan: reuse(patches[0]), retries: patches.slice(1).map(reuse) },
       probe,
     },
+    patchCap,
     runs,
   };
   await Deno.writeTextFile(join(CACHE, "results.json"), JSON.stringify(results, null, 2) + "\n");

@@ -104,7 +104,8 @@ function scriptedBody(script: BodyScript, open: OpenStreams): ReadableStream<Uin
       if (script.delivery) script.delivery.sent = next;
     },
     cancel() {
-      if (script.delivery) script.delivery.cancelled = true;
+      // A client that closes after the last frame (e.g. on OpenAI's [DONE], before our end-of-stream) read it all.
+      if (script.delivery && next < script.frames.length) script.delivery.cancelled = true;
       handle.stop();
       open.delete(handle);
     },

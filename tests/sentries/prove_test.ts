@@ -11,6 +11,7 @@ import { discoverFailures, type PytestConfig } from "../../src/pytest/mod.ts";
 import { type DifferentialProof, proveFix, topLevelNames } from "../../src/sentries/testsentry/prove.ts";
 import { type Verification, verifyFix } from "../../src/sentries/testsentry/verify.ts";
 import { proofLines } from "../../src/sentries/testsentry/report.ts";
+import { missingNames } from "../../src/sentries/testsentry/removed_name.ts";
 import { createPyRepo, type PyRepo, type PyRepoCommit } from "../support/pyrepo.ts";
 
 const PYTEST: PytestConfig = { command: ["python3", "-m", "pytest"], timeoutMs: 60_000 };
@@ -60,11 +61,20 @@ interface Checked {
   proof?: DifferentialProof;
 }
 
-/** Discovers the failures at HEAD, writes `patched` over tests/test_pricing.py, verifies, then proves. */
+/**
+ * Discovers the failures at HEAD, writes `patched` over tests/test_pricing.py (and `alsoPatched` over theirs),
+ * verifies, then proves.
+ */
 async function check(
   repo: PyRepo,
   patched: string,
-  options: { pullRequestBase?: string; testFile?: string; sourceFiles?: string[]; secondWorktree?: boolean } = {},
+  options: {
+    pullRequestBase?: string;
+    testFile?: string;
+    sourceFiles?: string[];
+    secondWorktree?: boolean;
+    alsoPatched?: Record<string, string>;
+  } = {},
 ): Promise<Checked> {
   const git = new Git(repo.dir);
   const head = await git.headSha();
@@ -73,12 +83,13 @@ async function check(
     const discovery = await discoverFailures(worktree.dir, PYTEST);
     assert.ok(discovery.confirmed.length > 0, "the scenario must start with failing tests");
     const path = options.testFile ?? "tests/test_pricing.py";
-    await Deno.writeTextFile(join(worktree.dir, path), patched);
+    const files: Record<string, string> = { [path]: patched, ...options.alsoPatched };
+    for (const [file, content] of Object.entries(files)) await Deno.writeTextFile(join(worktree.dir, file), content);
     const verification = await verifyFix(
       worktree.dir,
       PYTEST,
       { run: discovery.run, failures: discovery.confirmed },
-      [path],
+      Object.keys(files),
     );
     if (!verification.ok) return { verification };
     const proof = await proveFix({
@@ -86,15 +97,19 @@ async function check(
       headSha: head,
       pullRequestBase: options.pullRequestBase,
       sourceFiles: options.sourceFiles ?? ["shop/pricing.py"],
-      changes: [{ path, content: patched }],
+      changes: Object.entries(files).map(([file, content]) => ({ path: file, content })),
       repaired: verification.repaired,
+      failedBefore: discovery.confirmed,
       collectedAfter: verification.runs[verification.runs.length - 1].collected,
       currentTrees: [worktree.dir, repo.dir],
       pytest: PYTEST,
       inPlace: options.secondWorktree ? undefined : { worktree: worktree.git, currentTrees: [repo.dir] },
     });
     // In place, the fix's worktree is back to HEAD plus the patch, index included.
-    assert.equal(await worktree.git.text(["status", "--porcelain"]), `M ${path}`);
+    assert.deepEqual(
+      (await worktree.git.text(["status", "--porcelain"])).split("\n").map((l) => l.trim()),
+      Object.keys(files).sort().map((f) => `M ${f}`),
+    );
     return { verification, proof };
   } finally {
     await worktree.remove();
@@ -427,3 +442,165 @@ Deno.test("a parametrized case whose id changed with its fixed parameters is rep
       await worktree.remove();
     }
   }, []));
+
+// --- issue 13: the change only removed a name (a deprecated alias); the honest fix renames it -------------
+
+const CART_V1 = `import warnings
+
+
+def total(items):
+    return sum(price for _, price in items)
+
+
+def count(items):
+    return len(items)
+
+
+def old_total(items):
+    """Deprecated: use total()."""
+    warnings.warn("old_total is deprecated; use total", DeprecationWarning)
+    return total(items)
+`;
+
+const CART_V2 = `def total(items):
+    return sum(price for _, price in items)
+
+
+def count(items):
+    return len(items)
+`;
+
+const CART_TEST = `from shop.cart import old_total
+
+
+def test_total():
+    assert old_total([("pen", 2), ("ink", 5)]) == 7
+`;
+
+/** The t09 bench shape: tests/test_cart.py uses old_total, which the last commit removed. */
+async function withCartRepo(fn: (repo: PyRepo) => Promise<void>, test = CART_TEST): Promise<void> {
+  const repo = await createPyRepo({
+    files: { "conftest.py": "", "shop/__init__.py": "", "shop/cart.py": CART_V1, "tests/test_cart.py": test },
+    commits: [{ message: "Remove the deprecated old_total", files: { "shop/cart.py": CART_V2 } }],
+  });
+  try {
+    await fn(repo);
+  } finally {
+    await repo.cleanup();
+  }
+}
+
+const checkCart = (repo: PyRepo, patched: string, alsoPatched?: Record<string, string>) =>
+  check(repo, patched, { testFile: "tests/test_cart.py", sourceFiles: ["shop/cart.py"], alsoPatched });
+
+Deno.test("a removed alias renamed in the test passes on the old code too: not proven, not refused", () =>
+  withCartRepo(async (repo) => {
+    const { verification, proof } = await checkCart(repo, CART_TEST.replaceAll("old_total", "total"));
+    assert.ok(verification.ok, verification.feedback);
+    assert.equal(proof?.kind, "unproven", JSON.stringify(proof));
+    if (proof?.kind !== "unproven") return;
+    assert.match(proof.oldSha ?? "", /^[0-9a-f]{40}$/);
+    assert.equal(
+      proof.reason,
+      "the change removed `old_total`, which tests/test_cart.py used; what it checks behaves the same before and " +
+        "after, so the old code cannot tell them apart",
+    );
+    assert.deepEqual(proof.tests.map((t) => [t.nodeId, t.before, t.old, t.removed]), [
+      ["tests/test_cart.py", "collection_error", "passed", { name: "old_total", now: "total" }],
+    ]);
+    const [line] = proofLines({ ...proof, durationMs: 1, tests: proof.tests.map((t) => ({ ...t, after: "passed" })) });
+    assert.match(
+      line,
+      /^tests\/test_cart\.py: errored before, passes now; not proven against an earlier version: passes on the code before [0-9a-f]{7} too, as the change only removed `old_total`, which the test used \(now `total`\)$/,
+    );
+  }));
+
+Deno.test("a removed name used through its module (AttributeError) and renamed there: not proven, not refused", () =>
+  withCartRepo(
+    async (repo) => {
+      const { verification, proof } = await checkCart(
+        repo,
+        'import shop.cart as cart\n\n\ndef test_total():\n    assert cart.total([("pen", 2), ("ink", 5)]) == 7\n',
+      );
+      assert.ok(verification.ok, verification.feedback);
+      assert.equal(proof?.kind, "unproven", JSON.stringify(proof));
+      assert.deepEqual(proof?.tests.map((t) => [t.before, t.removed]), [["failed", {
+        name: "old_total",
+        now: "total",
+      }]]);
+    },
+    'import shop.cart as cart\n\n\ndef test_total():\n    assert cart.old_total([("pen", 2), ("ink", 5)]) == 7\n',
+  ));
+
+const CART_CHEATS: [string, string][] = [
+  [
+    "the expected value and input changed with the rename",
+    "from shop.cart import total\n\n\ndef test_total():\n    assert total([]) == 0\n",
+  ],
+  [
+    "the assertion replaced by one the old code passes trivially",
+    "from shop.cart import total\n\n\ndef test_total():\n    assert callable(total)\n",
+  ],
+  [
+    "a rename to another existing function, with the expected value changed to its result",
+    'from shop.cart import count\n\n\ndef test_total():\n    assert count([("pen", 2), ("ink", 5)]) == 2\n',
+  ],
+  [
+    "an operator changed with the rename",
+    'from shop.cart import total\n\n\ndef test_total():\n    assert total([("pen", 2), ("ink", 5)]) != 8\n',
+  ],
+];
+
+for (const [what, patched] of CART_CHEATS) {
+  Deno.test(`a removed name does not excuse a pass on the old code when the patch also changes more: ${what}`, () =>
+    withCartRepo(async (repo) => {
+      assertRefused(await checkCart(repo, patched), "tests/test_cart.py");
+    }));
+}
+
+Deno.test("a removed name does not excuse renaming another name: a value compared with itself is refused", () =>
+  withCartRepo(
+    async (repo) => {
+      const patched = "from shop.cart import total\n\n\ndef test_total():\n    expected = 7\n" +
+        '    result = total([("pen", 2), ("ink", 5)])\n    assert result == result\n';
+      assertRefused(await checkCart(repo, patched), "tests/test_cart.py");
+    },
+    "from shop.cart import old_total\n\n\ndef test_total():\n    expected = 7\n" +
+      '    result = old_total([("pen", 2), ("ink", 5)])\n    assert result == expected\n',
+  ));
+
+Deno.test("a removed name does not excuse another test that failed on its assertion and passes on the old code", () =>
+  withCartRepo(async (repo) => {
+    // The same commit removes old_total and changes count; test_count.py is "fixed" by checking nothing.
+    await repo.commit({
+      message: "count tests",
+      files: {
+        "tests/test_count.py": "from shop.cart import count\n\n\ndef test_count():\n    assert count([1]) == 1\n",
+      },
+    });
+    await repo.commit({ message: "Bring old_total back", files: { "shop/cart.py": CART_V1 } });
+    await repo.commit({
+      message: "Remove old_total; count doubles",
+      files: { "shop/cart.py": CART_V2.replace("return len(items)", "return 2 * len(items)") },
+    });
+    const checked = await checkCart(repo, CART_TEST.replaceAll("old_total", "total"), {
+      "tests/test_count.py": "from shop.cart import count\n\n\ndef test_count():\n    assert count([1])\n",
+    });
+    assertRefused(checked, "tests/test_count.py::test_count");
+  }));
+
+Deno.test("missingNames: import, module attribute and NameError failures of project modules", () => {
+  const failure = (message: string) => ({ message, traceback: "" });
+  assert.deepEqual(
+    missingNames(failure("ImportError: cannot import name 'old_total' from 'shop.cart' (/x/shop/cart.py)"), ["shop"]),
+    ["old_total"],
+  );
+  assert.deepEqual(
+    missingNames(failure("AttributeError: module 'shop.cart' has no attribute 'old_total'"), ["shop"]),
+    ["old_total"],
+  );
+  assert.deepEqual(missingNames(failure("NameError: name 'old_total' is not defined"), ["shop"]), ["old_total"]);
+  // A dependency's missing name is not the change's doing.
+  assert.deepEqual(missingNames(failure("ImportError: cannot import name 'x' from 'requests'"), ["shop"]), []);
+  assert.deepEqual(missingNames(failure("assert 8 == 7"), ["shop"]), []);
+});

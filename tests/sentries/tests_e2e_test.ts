@@ -366,6 +366,49 @@ Deno.test("a patch whose test also passes on the old code is refused; the proof'
   }
 });
 
+Deno.test("a removed deprecated alias renamed in the test: fixed, not proven, and every report says why", async () => {
+  // The change only removed old_total (total was there before too): the renamed test passes on both sides.
+  const cart = "def total(items):\n    return sum(price for _, price in items)\n";
+  const repo = await createPyRepo({
+    files: {
+      "pyproject.toml": PYPROJECT,
+      "shop/__init__.py": "",
+      "shop/cart.py": cart + '\n\ndef old_total(items):\n    """Deprecated: use total()."""\n    return total(items)\n',
+      "tests/test_cart.py":
+        'from shop.cart import old_total\n\n\ndef test_total():\n    assert old_total([("pen", 2)]) == 2\n',
+    },
+    commits: [{ message: "Remove the deprecated old_total", files: { "shop/cart.py": cart } }],
+  });
+  const rename =
+    "--- a/tests/test_cart.py\n+++ b/tests/test_cart.py\n@@ -1,5 +1,5 @@\n-from shop.cart import old_total\n" +
+    '+from shop.cart import total\n \n \n def test_total():\n-    assert old_total([("pen", 2)]) == 2\n' +
+    '+    assert total([("pen", 2)]) == 2\n';
+  const why = "the change removed `old_total`, which tests/test_cart.py used; what it checks behaves the same before " +
+    "and after, so the old code cannot tell them apart";
+  try {
+    await withStandIn({ plan: UPDATE_PLAN("1. use total"), patches: [rename] }, async (url) => {
+      const human = await runCli(["tests", "--dry-run"], { cwd: repo.dir, env: { LLM_BASE: url } });
+      assert.equal(human.code, 0, human.stderr + human.stdout);
+      assert.ok(human.stdout.includes(`proof: not proven against an earlier version — ${why}`), human.stdout);
+      assert.match(human.stdout, /passes on the code before [0-9a-f]{7} too, as the change only removed `old_total`/);
+      const r = await runCli(["tests", "--json"], { cwd: repo.dir, env: { LLM_BASE: url } });
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      const report = JSON.parse(r.stdout);
+      assert.equal(report.outcome, "fixed");
+      assert.deepEqual(report.attempts.map((a: { result: string }) => a.result), ["applied_and_passed"]);
+      assert.equal(report.proof.kind, "unproven", JSON.stringify(report.proof));
+      assert.equal(report.proof.reason, why);
+      assert.deepEqual(report.proof.tests.map((t: { old: string; removed: unknown }) => [t.old, t.removed]), [
+        ["passed", { name: "old_total", now: "total" }],
+      ]);
+      assert.ok(report.prPreview.body.includes(`**Not proven against an earlier version**: ${why}.`));
+      assert.match(report.prPreview.body, /- `tests\/test_cart\.py`: errored before, passes now; not proven/);
+    });
+  } finally {
+    await repo.cleanup();
+  }
+});
+
 Deno.test("refused patches (a src/ edit, a weakened test) leave no branch and an untouched tree", async (t) => {
   const srcEdit =
     `--- a/calc/ops.py\n+++ b/calc/ops.py\n@@ -1,2 +1,5 @@\n def plus(a, b):\n     return a + b\n+\n+\n+add = plus\n`;

@@ -128,6 +128,8 @@ function proveAgainstOldSource(
     sourceFiles: input.context.sourceFiles,
     changes: patch.changes.map((c) => ({ path: c.path, content: c.newContent })),
     repaired: verification.repaired,
+    failedBefore: input.discovery.confirmed,
+    checker: input.checker,
     collectedAfter: last?.collected ?? [],
     currentTrees: [input.worktree.dir, origin.userTree],
     pytest: input.pytest,
@@ -168,7 +170,7 @@ async function attemptFixes(input: AttemptInput, checker: PythonChecker): Promis
       patcherMessages(config.editFormat, limits, { plan: input.plan, contextText, files, feedback }),
     noChangesFeedback: "You answered NO_CHANGES, but the tests fail. Change the tests according to the plan.",
     editable: files,
-    check: testsCheck(input),
+    check: testsCheck({ ...input, checker }),
     checker,
     signal: input.signal,
   });

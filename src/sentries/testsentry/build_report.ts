@@ -165,7 +165,15 @@ export function proofOf(fix: VerifiedFix): ProofReport | undefined {
     durationMs: d.durationMs,
     tests: fix.verification.repaired.map((t) => {
       const o = old.get(t.nodeId);
-      return { nodeId: t.nodeId, before: t.before, after: "passed" as const, old: o?.old, detail: o?.detail };
+      const removed = o?.removed ? { removed: o.removed } : {};
+      return {
+        nodeId: t.nodeId,
+        before: t.before,
+        after: "passed" as const,
+        old: o?.old,
+        detail: o?.detail,
+        ...removed,
+      };
     }),
   };
 }

@@ -3,15 +3,19 @@
  * After the patch passes on the new code, the repaired tests run once more over the source as it was before
  * the change that broke them (old source, patched tests: in the fix's own worktree with the changed source files
  * put back for the run, or in a second worktree). A test that passes there too no
- * longer checks what changed, and the patch is refused with a reason for the patcher.
+ * longer checks what changed, and the patch is refused with a reason for the patcher — unless the change only
+ * removed a name the test used and the patch only renamed it (removed_name.ts): then it is left unproven.
  */
 import { join, resolve } from "node:path";
 import { isTestFile } from "../../context/resolve.ts";
 import type { Git } from "../../git/git.ts";
 import { createOverlayWorktree, findOldSource, type OverlayFile, withOldSourceInPlace } from "../../git/overlay.ts";
+import { log } from "../../log.ts";
 import { moduleOf, type PytestConfig, type PytestRun, runPytest, unusableRunReason } from "../../pytest/mod.ts";
 import type { RepairedTest } from "../../pytest/repaired.ts";
 import type { FailureKind, TestFailure } from "../../pytest/results.ts";
+import type { PythonChecker } from "../../patch/python_checker.ts";
+import { excuseRemovedNames, type RemovedName } from "./removed_name.ts";
 
 /**
  * `lacks_name`: the test module imports a name the old code does not have (`cannot import name 'plus' from
@@ -36,6 +40,11 @@ export interface TestProof {
   old?: OldOutcome;
   /** pytest's message on the old source, one line. */
   detail?: string;
+  /**
+   * It passes on the old source too, but the change only removed this name, which the test used, and the patch
+   * only renamed it: nothing the old code could tell apart (not a refusal).
+   */
+  removed?: RemovedName;
 }
 
 interface ProofBase {
@@ -62,6 +71,10 @@ export interface ProveInput {
   changes: OverlayFile[];
   /** The tests that failed before and pass now (Verification.repaired). */
   repaired: RepairedTest[];
+  /** How the repaired tests failed before the patch (Discovery.confirmed): a missing name excuses a pass. */
+  failedBefore?: TestFailure[];
+  /** The guards' Python process, for the rename check; else one is started when that check is needed. */
+  checker?: PythonChecker;
   /** Node ids collected after the patch: the tests of a module that failed to collect before. */
   collectedAfter: string[];
   /** Folders that hold the new code (the fix's worktree, the user's tree): the old run must not import from them. */
@@ -95,7 +108,12 @@ export async function proveFix(input: ProveInput): Promise<DifferentialProof> {
     const probeFile = join(dir, probe);
     await Deno.writeTextFile(probeFile, probeSource(dir, currentTrees, topLevelNames(input.sourceFiles)));
     try {
-      const judged = judge(input, await runOld(dir, input, probe), probe, old.label);
+      const run = await runOld(dir, input, probe);
+      let judged = judge(input, run, probe, old.label);
+      if (judged.kind === "refused") {
+        const excused = await excusePasses(input, judged.tests, old.sha);
+        if (excused.size > 0) judged = judge(input, run, probe, old.label, excused);
+      }
       return { ...judged, ...at, tests: judged.tests, durationMs: elapsed() } as DifferentialProof;
     } finally {
       await Deno.remove(probeFile).catch(() => {});
@@ -146,7 +164,32 @@ type Judged =
   | { kind: "refused"; feedback: string; tests: TestProof[] }
   | { kind: "unproven"; reason: string; tests: TestProof[] };
 
-function judge(input: ProveInput, run: PytestRun, probe: string, oldLabel: string): Judged {
+/** The repaired tests that pass on the old source only because the change removed a name they used. */
+async function excusePasses(input: ProveInput, tests: TestProof[], oldSha: string): Promise<Map<string, RemovedName>> {
+  const passing = new Set(tests.filter((t) => t.old === "passed").map((t) => t.nodeId));
+  const failures = (input.failedBefore ?? []).filter((f) => passing.has(f.nodeId));
+  if (failures.length === 0) return new Map();
+  const verdict = await excuseRemovedNames({
+    repo: input.repo,
+    headSha: input.headSha,
+    oldSha,
+    sourceFiles: input.sourceFiles,
+    projectNames: topLevelNames(input.sourceFiles),
+    failures,
+    changes: input.changes,
+    checker: input.checker,
+  });
+  if (verdict.problem) log.debug(`  proof: a missing name does not excuse the pass: ${verdict.problem}`);
+  return verdict.excused;
+}
+
+function judge(
+  input: ProveInput,
+  run: PytestRun,
+  probe: string,
+  oldLabel: string,
+  excused: ReadonlyMap<string, RemovedName> = new Map(),
+): Judged {
   const unusable = unusableRunReason(run);
   const bare = input.repaired.map((t) => ({ nodeId: t.nodeId, before: t.before }));
   if (unusable) return { kind: "unproven", reason: `pytest could not run on ${oldLabel}: ${unusable}`, tests: bare };
@@ -164,8 +207,12 @@ function judge(input: ProveInput, run: PytestRun, probe: string, oldLabel: strin
   }
   const conftest = run.failures.find((f) => f.kind === "collection_error" && f.file.endsWith("conftest.py"));
   const names = topLevelNames(input.sourceFiles);
-  const tests = input.repaired.map((t) => proofOf(t, run, input.collectedAfter, names));
-  const passing = tests.filter((t) => t.old === "passed");
+  const tests = input.repaired.map((t) => {
+    const proof = proofOf(t, run, input.collectedAfter, names);
+    const removed = proof.old === "passed" ? excused.get(t.nodeId) : undefined;
+    return removed ? { ...proof, removed } : proof;
+  });
+  const passing = tests.filter((t) => t.old === "passed" && !t.removed);
   if (passing.length > 0) {
     const lines = passing.map((t) =>
       `- ${t.nodeId} also passes on ${oldLabel}, so it no longer checks what changed; assert the new behaviour`
@@ -178,19 +225,38 @@ function judge(input: ProveInput, run: PytestRun, probe: string, oldLabel: strin
       tests,
     };
   }
-  if (tests.every((t) => FAILS_ON_OLD.has(t.old))) return { kind: "proven", tests };
+  const removed = removedNameReason(tests);
+  const unproven = (reason: string): Judged => ({
+    kind: "unproven",
+    reason: [removed, reason].filter((r) => r).join("; "),
+    tests,
+  });
+  if (tests.every((t) => FAILS_ON_OLD.has(t.old) || t.removed)) {
+    return removed ? unproven("") : { kind: "proven", tests };
+  }
   const cannotImport = conftest ?? run.failures.find((f) => f.kind === "collection_error");
   if (cannotImport) {
-    return {
-      kind: "unproven",
-      reason: `the old code at ${oldLabel} cannot be imported by the tests (${cannotImport.nodeId}: ${
+    return unproven(
+      `the old code at ${oldLabel} cannot be imported by the tests (${cannotImport.nodeId}: ${
         cannotImport.message.split("\n")[0].slice(0, 160)
       })`,
-      tests,
-    };
+    );
   }
-  const unshown = tests.filter((t) => !FAILS_ON_OLD.has(t.old)).map((t) => `${t.nodeId} ${t.old ?? "did not run"}`);
-  return { kind: "unproven", reason: `on ${oldLabel}: ${unshown.join("; ")}`, tests };
+  const unshown = tests.filter((t) => !FAILS_ON_OLD.has(t.old) && !t.removed).map((t) =>
+    `${t.nodeId} ${t.old ?? "did not run"}`
+  );
+  return unproven(`on ${oldLabel}: ${unshown.join("; ")}`);
+}
+
+/** Said plainly in the report: what passes on both sides because the change only removed a name. */
+function removedNameReason(tests: TestProof[]): string {
+  const users = tests.filter((t) => t.removed);
+  if (users.length === 0) return "";
+  const names = [...new Set(users.map((t) => `\`${t.removed!.name}\``))];
+  const who = users.length === 1 ? users[0].nodeId : "the repaired tests";
+  const what = users.length === 1 ? "what it checks" : "what they check";
+  return `the change removed ${names.join(", ")}, which ${who} used; ${what} behaves the same before and after, ` +
+    "so the old code cannot tell them apart";
 }
 
 function proofOf(t: RepairedTest, run: PytestRun, collectedAfter: string[], projectNames: string[]): TestProof {

@@ -12,6 +12,7 @@ import type { TestFailure } from "../../pytest/mod.ts";
 import { type Interpreter, interpreterLine } from "../../pytest/environment.ts";
 import type { FailureKind } from "../../pytest/results.ts";
 import type { OldOutcome } from "./prove.ts";
+import type { RemovedName } from "./removed_name.ts";
 
 export type TestsOutcome =
   | "fixed" // a verified fix was committed (or, with --dry-run, shown)
@@ -59,7 +60,15 @@ export interface ProofReport {
   /** Why it could not be shown, for kind "unproven". */
   reason?: string;
   durationMs: number;
-  tests: { nodeId: string; before: FailureKind; after: "passed"; old?: OldOutcome; detail?: string }[];
+  tests: {
+    nodeId: string;
+    before: FailureKind;
+    after: "passed";
+    old?: OldOutcome;
+    detail?: string;
+    /** Passes on the old source too, as the change only removed this name and the patch only renamed it. */
+    removed?: RemovedName;
+  }[];
 }
 
 /** One sentence per repaired test: failed before, passes now, fails on the old code — or why not shown. */
@@ -69,6 +78,11 @@ export function proofLines(p: ProofReport): string[] {
     if (t.old === "failed" || t.old === "lacks_name") {
       const why = t.old === "lacks_name" && t.detail ? `: ${t.detail}` : "";
       return `${start}, fails on ${p.oldLabel} (at ${p.oldSha?.slice(0, 7)})${why}`;
+    }
+    if (t.removed) {
+      const now = t.removed.now ? ` (now \`${t.removed.now}\`)` : "";
+      return `${start}; not proven against an earlier version: passes on ${p.oldLabel} too, as the change only ` +
+        `removed \`${t.removed.name}\`, which the test used${now}`;
     }
     if (p.kind === "unproven" && !p.oldSha) return `${start}; not proven against an earlier version: ${p.reason}`;
     const how = t.old ? `${t.old.replace("_", " ")} on ${p.oldLabel}` : `did not run on ${p.oldLabel}`;

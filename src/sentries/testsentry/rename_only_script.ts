@@ -1,0 +1,156 @@
+/**
+ * The Python half of the removed-name check of the differential proof (removed_name.ts), run by python3 with
+ * `ast` and `tokenize`. It reads {missing, oldSources, newSources, files: [{path, before, after}]} on stdin and
+ * prints {removed, renames, problem}: which of the missing names the old source defines at module level and the
+ * new source no longer does, and whether every changed file differs from HEAD only by renaming those names to
+ * names the new source defines (`problem` says where it does not). Import statements may be added, removed or
+ * rewritten when what they bind is such a name; any other token that changed (a literal, an operator, an
+ * expected value, an extra or missing statement) is a problem.
+ */
+export const RENAME_ONLY_SCRIPT = String.raw`import ast, io, json, keyword, sys, tokenize
+
+data = json.load(sys.stdin)
+
+
+def parse(src):
+    try:
+        return ast.parse(src)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def module_level(body):
+    # Statements that run at import time: the module body and the blocks of its if/try/with statements.
+    for node in body:
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            yield from module_level(getattr(node, field, []))
+        for handler in getattr(node, "handlers", []):
+            yield from module_level(handler.body)
+
+
+def targets(node):
+    if isinstance(node, ast.Name):
+        yield node.id
+    elif isinstance(node, (ast.Tuple, ast.List)):
+        for element in node.elts:
+            yield from targets(element)
+    elif isinstance(node, ast.Starred):
+        yield from targets(node.value)
+
+
+def defined(src):
+    tree = parse(src)
+    names = set()
+    if tree is None:
+        return names
+    for node in module_level(tree.body):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                names.update(targets(target))
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            names.update(targets(node.target))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(bound for _, bound in bindings(node))
+    return names
+
+
+def bindings(node):
+    # (what is imported, the name it is bound to)
+    for alias in node.names:
+        if isinstance(node, ast.Import):
+            yield (("import", alias.name, alias.asname), alias.asname or alias.name.split(".")[0])
+        else:
+            yield (("from", "." * node.level + (node.module or ""), alias.name, alias.asname), alias.asname or alias.name)
+
+
+def split_imports(src, tree):
+    # The top-level import statements, and the source without them (a line shared with another statement
+    # stays, so its import counts as code).
+    import_lines, other_lines, imports = set(), set(), []
+    for node in tree.body:
+        lines = set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            import_lines |= lines
+        else:
+            other_lines |= lines
+    only_imports = import_lines - other_lines
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and node.lineno in only_imports:
+            imports.extend(bindings(node))
+    # Blank lines in their place keep the line numbers of the rest.
+    kept = ["\n" if number in only_imports else line for number, line in enumerate(src.splitlines(True), 1)]
+    return imports, "".join(kept)
+
+
+SKIPPED = {tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
+
+
+def tokens(src):
+    out = []
+    for tok in tokenize.generate_tokens(io.StringIO(src).readline):
+        if tok.type in SKIPPED:
+            continue
+        # Indentation is structure, not a value: its width may change with nothing else.
+        out.append((tok.type, "" if tok.type in (tokenize.INDENT, tokenize.DEDENT) else tok.string, tok.start[0]))
+    return out
+
+
+def is_name(value):
+    return value.isidentifier() and not keyword.iskeyword(value)
+
+
+def compare(path, before, after, removed, available, renames):
+    old_tree, new_tree = parse(before), parse(after)
+    if old_tree is None or new_tree is None:
+        return f"{path} does not parse"
+    old_imports, old_code = split_imports(before, old_tree)
+    new_imports, new_code = split_imports(after, new_tree)
+    try:
+        old_tokens, new_tokens = tokens(old_code), tokens(new_code)
+    except (tokenize.TokenError, SyntaxError) as e:
+        return f"{path} cannot be tokenized: {e}"
+    if len(old_tokens) != len(new_tokens):
+        return f"{path}: statements or tokens were added or removed, not only names renamed"
+    for (old_type, old_value, line), (new_type, new_value, _) in zip(old_tokens, new_tokens):
+        if (old_type, old_value) == (new_type, new_value):
+            continue
+        if old_type != tokenize.NAME or new_type != tokenize.NAME or not is_name(old_value) or not is_name(new_value):
+            return f"{path}: {old_value!r} became {new_value!r} (near line {line}), which is not a renamed name"
+        if old_value not in removed:
+            return f"{path}: {old_value} became {new_value} (near line {line}), but the change did not remove {old_value}"
+        if new_value not in available:
+            return f"{path}: {old_value} became {new_value}, which the new source does not define"
+        if renames.setdefault(old_value, new_value) != new_value:
+            return f"{path}: {old_value} became both {renames[old_value]} and {new_value}"
+    gone = [b for b in old_imports if b not in new_imports]
+    added = [b for b in new_imports if b not in old_imports]
+    for what, bound in gone:
+        if bound not in removed:
+            return f"{path}: an import of {bound} was removed, which the change did not remove"
+    for what, bound in added:
+        if bound not in renames.values() or bound not in available:
+            return f"{path}: an import of {bound} was added, which is not the new name of a removed one"
+    return None
+
+
+old_defined = set().union(*[defined(s) for s in data["oldSources"]])
+new_defined = set().union(*[defined(s) for s in data["newSources"]])
+removed = sorted(n for n in set(data["missing"]) if n in old_defined and n not in new_defined)
+renames = {}
+problem = None
+if not removed:
+    problem = "none of " + ", ".join(sorted(set(data["missing"]))) + " was removed by the change"
+for f in data["files"]:
+    if problem:
+        break
+    if f["before"] is None or f["after"] is None or not f["path"].endswith(".py"):
+        problem = f"{f['path']} was added, deleted or is not Python"
+    else:
+        problem = compare(f["path"], f["before"], f["after"], set(removed), new_defined, renames)
+print(json.dumps({"removed": removed, "renames": renames, "problem": problem}))
+`;

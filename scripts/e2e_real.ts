@@ -341,14 +341,15 @@ async function cacheProbe(base: string): Promise<unknown[]> {
 }
 
 /**
- * One patch attempt as the sentries make it (output cap sized from the files to edit, reading stopped at a
- * complete edit), then the same prompt with the fixed 2,048-token cap used before: what a useless attempt
- * costs with a model that writes until the cap.
+ * Patch attempts as the sentries make them, through the shipped attempt loop (output cap sized from the files
+ * to edit, reading stopped at a complete edit, up to 3 attempts: each refused answer goes back as feedback, so
+ * real retries happen and the server's own counts show what a retry re-reads), then the first attempt's prompt
+ * with the fixed 2,048-token cap used before: what a useless attempt costs with a model that writes until the cap.
  */
 async function patchCapProbe(base: string, repoDir: string): Promise<unknown> {
   const read = (p: string) => Deno.readTextFile(join(repoDir, p));
   // The demo repository's failing test modules, as the tests sentry offers them to the patcher.
-  const files = [];
+  const files: Array<{ path: string; content: string }> = [];
   for (const path of ["tests/test_pricing.py", "tests/test_receipt.py"]) {
     files.push({ path, content: await read(path) });
   }
@@ -357,22 +358,25 @@ async function patchCapProbe(base: string, repoDir: string): Promise<unknown> {
   const limits = { maxFiles: 5, maxLines: 200 };
   const plan = "1. tests/test_pricing.py: import order_total instead of cart_total\n" +
     "2. tests/test_receipt.py: expect 'Total: 12.50 EUR'";
-  const messages = patcherMessages("udiff", limits, { plan, contextText: context, files });
+  const messagesFor = (feedback: string | undefined) =>
+    patcherMessages("udiff", limits, { plan, contextText: context, files, feedback });
+  const messages = messagesFor(undefined);
   const client = createLlmClient({ baseUrl: base, api: "openai", idleTimeoutMs: 300_000 });
   const policy = resolvePolicy("tests", {});
   await runAttemptLoop({
     llm: client,
-    config: { modelPatch: MODEL_ALIAS, maxAttempts: 1, editFormat: "udiff" },
+    config: { modelPatch: MODEL_ALIAS, maxAttempts: 3, editFormat: "udiff" },
     state: new RunState("tests"),
     repoRoot: repoDir,
     policy,
-    messages: () => messages,
+    messages: messagesFor,
     noChangesFeedback: "change the tests",
     editable: files,
     check: () => Promise.resolve({ ok: true, proof: undefined }),
   });
   await client.chat(MODEL_ALIAS, messages, { numPredict: 2048, temperature: 0, seed: 42, purpose: "patch, fixed cap" });
-  const [sized, fixed] = client.calls;
+  const attempts = client.calls.slice(0, -1);
+  const [sized, fixed] = [attempts[0], client.calls.at(-1)];
   const brief = (c: (typeof client.calls)[number]) => ({
     maxTokens: c.maxTokens,
     completionTokens: c.completionTokens,
@@ -384,6 +388,8 @@ async function patchCapProbe(base: string, repoDir: string): Promise<unknown> {
     sizedCap: patchOutputTokens({ files, format: "udiff", maxChangedLines: policy.maxChangedLines }),
     sized: sized && brief(sized),
     fixed2048: fixed && brief(fixed),
+    attempts: attempts.length,
+    retries: attempts.slice(1).map((c) => ({ ...brief(c), promptTokens: c.promptTokens, reuse: reuse(c) })),
   };
 }
 
@@ -421,7 +427,7 @@ try {
   ];
   step("prompt-cache probe: plan, patch and retry prompts as the sentries build them");
   const probe = await cacheProbe(`${base}/v1`);
-  step("patch-cap probe: one patch attempt with the sized cap, then the same prompt with a fixed 2,048");
+  step("patch-cap probe: patch attempts (retries on refusal) with the sized cap, then a fixed 2,048");
   const patchCap = await patchCapProbe(`${base}/v1`, repos.tests);
   const testCalls = runs[1].calls ?? [];
   const patches = testCalls.filter((c) => (c as { purpose?: string }).purpose === "patch");

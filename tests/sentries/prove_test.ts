@@ -569,9 +569,9 @@ Deno.test("a removed name does not excuse renaming another name: a value compare
       '    result = old_total([("pen", 2), ("ink", 5)])\n    assert result == expected\n',
   ));
 
-Deno.test("a removed name does not excuse another test that failed on its assertion and passes on the old code", () =>
-  withCartRepo(async (repo) => {
-    // The same commit removes old_total and changes count; test_count.py is "fixed" by checking nothing.
+/** The cart repository with tests/test_count.py too, and a last commit that also makes count double. */
+async function withCountChange(fn: (repo: PyRepo) => Promise<void>): Promise<void> {
+  await withCartRepo(async (repo) => {
     await repo.commit({
       message: "count tests",
       files: {
@@ -583,10 +583,45 @@ Deno.test("a removed name does not excuse another test that failed on its assert
       message: "Remove old_total; count doubles",
       files: { "shop/cart.py": CART_V2.replace("return len(items)", "return 2 * len(items)") },
     });
+    await fn(repo);
+  });
+}
+
+Deno.test("a removed name does not excuse another test that failed on its assertion and passes on the old code", () =>
+  withCountChange(async (repo) => {
+    // test_count.py is "fixed" by checking nothing: refused, whatever test_cart.py's rename excuses.
     const checked = await checkCart(repo, CART_TEST.replaceAll("old_total", "total"), {
       "tests/test_count.py": "from shop.cart import count\n\n\ndef test_count():\n    assert count([1])\n",
     });
     assertRefused(checked, "tests/test_count.py::test_count");
+    if (checked.proof?.kind !== "refused") return;
+    assert.doesNotMatch(checked.proof.feedback, /tests\/test_cart\.py also passes/);
+  }));
+
+Deno.test("a rename next to an honest update of another test module: the rename is not proven, the update is", () =>
+  withCountChange(async (repo) => {
+    const { verification, proof } = await checkCart(repo, CART_TEST.replaceAll("old_total", "total"), {
+      "tests/test_count.py": "from shop.cart import count\n\n\ndef test_count():\n    assert count([1]) == 2\n",
+    });
+    assert.ok(verification.ok, verification.feedback);
+    assert.equal(proof?.kind, "unproven", JSON.stringify(proof));
+    assert.deepEqual(proof?.tests.map((t) => [t.nodeId, t.old, t.removed?.name]), [
+      ["tests/test_cart.py", "passed", "old_total"],
+      ["tests/test_count.py::test_count", "failed", undefined],
+    ]);
+    if (proof?.kind === "unproven") {
+      assert.match(proof.reason, /^the change removed `old_total`, which tests\/test_cart\.py used;/);
+    }
+  }));
+
+Deno.test("a removed name does not excuse a rename when conftest.py changed too", () =>
+  withCartRepo(async (repo) => {
+    const checked = await check(repo, CART_TEST.replaceAll("old_total", "total"), {
+      testFile: "tests/test_cart.py",
+      sourceFiles: ["shop/cart.py"],
+      alsoPatched: { "conftest.py": "import shop.cart\n" },
+    });
+    assertRefused(checked, "tests/test_cart.py");
   }));
 
 Deno.test("missingNames: import, module attribute and NameError failures of project modules", () => {

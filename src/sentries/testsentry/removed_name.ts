@@ -3,8 +3,9 @@
  * renames it in the tests, and that test passes on the old source too: there is no behaviour to tell apart.
  * Such a test is not refused but left unproven, when it failed before because the name was missing
  * (ImportError, AttributeError on a module, NameError), the old source defines that name and the new does
- * not, and every file the patch changed differs from HEAD only by renaming removed names to names the new
- * source defines (rename_only_script.ts). A changed literal, operator or statement keeps the refusal.
+ * not, and the test's module and every other file the patch changed that can bear on it (all but other test
+ * modules it does not name) differ from HEAD only by renaming removed names to names the new source defines
+ * (rename_only_script.ts). A changed literal, operator or statement keeps the refusal.
  */
 import type { Git } from "../../git/git.ts";
 import { runScript } from "../../patch/python_check.ts";
@@ -66,51 +67,86 @@ interface ScriptReply {
 
 /** Which of `failures` only used a name the change removed, with a rename-only patch. */
 export async function excuseRemovedNames(q: RemovedNameQuery): Promise<RemovedNameVerdict> {
-  const perTest = new Map(q.failures.map((f) => [f.nodeId, missingNames(f, q.projectNames)]));
-  const missing = [...new Set([...perTest.values()].flat())].sort();
-  if (missing.length === 0) return { excused: new Map() };
+  const candidates = q.failures.map((failure) => ({ failure, names: missingNames(failure, q.projectNames) }))
+    .filter((c) => c.names.length > 0);
+  if (candidates.length === 0) return { excused: new Map() };
   const sources = q.sourceFiles.filter((f) => f.endsWith(".py"));
+  const present = (texts: (string | null)[]) => texts.filter((t): t is string => t !== null);
   const [oldSources, newSources, files] = await Promise.all([
-    Promise.all(sources.map((f) => showFile(q.repo, q.oldSha, f))),
-    Promise.all(sources.map((f) => showFile(q.repo, q.headSha, f))),
-    Promise.all(
-      q.changes.map(async (c) => ({
-        path: c.path,
-        before: await showFile(q.repo, q.headSha, c.path),
-        after: c.content,
-      })),
-    ),
+    Promise.all(sources.map((f) => showFile(q.repo, q.oldSha, f))).then(present),
+    Promise.all(sources.map((f) => showFile(q.repo, q.headSha, f))).then(present),
+    Promise.all(q.changes.map(async (c): Promise<ChangedFile> => ({
+      path: c.path,
+      before: await showFile(q.repo, q.headSha, c.path),
+      after: c.content,
+    }))),
   ]);
-  const stdin = JSON.stringify({
-    missing,
-    oldSources: oldSources.filter((s) => s !== null),
-    newSources: newSources.filter((s) => s !== null),
-    files,
-  });
-  let reply: ScriptReply;
-  try {
-    const result = await runScript(q.checker, q.checker?.python ?? "python3", RENAME_ONLY_SCRIPT, stdin, {
-      cwd: q.repo.dir,
-      timeoutMs: 30_000,
-    });
-    if (result.code !== 0 || result.timedOut) {
-      const detail = result.timedOut ? "timed out" : result.stderr.trim().split("\n").pop() ?? "";
-      return { excused: new Map(), problem: `the rename check failed: ${detail}` };
-    }
-    reply = JSON.parse(result.stdout) as ScriptReply;
-  } catch (err) {
-    return {
-      excused: new Map(),
-      problem: `the rename check could not run: ${err instanceof Error ? err.message : err}`,
-    };
-  }
-  if (reply.problem) return { excused: new Map(), problem: reply.problem };
   const excused = new Map<string, RemovedName>();
-  for (const [nodeId, names] of perTest) {
+  const problems: string[] = [];
+  for (const { failure, names } of candidates) {
+    const own = files.find((f) => f.path === failure.file);
+    if (!own) {
+      problems.push(`${failure.nodeId}: the patch did not change ${failure.file}`);
+      continue;
+    }
+    const reply = await checkRenames(q, {
+      missing: names,
+      oldSources,
+      newSources,
+      files: files.filter((f) => bearsOn(f, own)),
+    });
+    if (typeof reply === "string") {
+      problems.push(`${failure.nodeId}: ${reply}`);
+      continue;
+    }
     const name = names.find((n) => reply.removed.includes(n));
-    if (name) excused.set(nodeId, reply.renames[name] ? { name, now: reply.renames[name] } : { name });
+    if (name) excused.set(failure.nodeId, reply.renames[name] ? { name, now: reply.renames[name] } : { name });
   }
-  return { excused };
+  return problems.length > 0 ? { excused, problem: problems.join("; ") } : { excused };
+}
+
+interface ChangedFile {
+  path: string;
+  before: string | null;
+  after: string | null;
+}
+
+const TEST_MODULE = /(^|\/)(test_[^/]*|[^/]*_test)\.py$/;
+
+/**
+ * The changed files that can change what `test` runs: the module itself and everything that is not another
+ * test module (conftest.py, helpers, data), and another test module only when `test` names it.
+ */
+function bearsOn(file: ChangedFile, test: ChangedFile): boolean {
+  if (file.path === test.path || !TEST_MODULE.test(file.path)) return true;
+  const stem = file.path.slice(file.path.lastIndexOf("/") + 1).replace(/\.py$/, "").replace(
+    /[.*+?^${}()|[\]\\]/g,
+    "\\$&",
+  );
+  return new RegExp(`\\b${stem}\\b`).test(test.after ?? "");
+}
+
+/** The script's verdict, or why it could not give one. */
+async function checkRenames(
+  q: RemovedNameQuery,
+  input: { missing: string[]; oldSources: string[]; newSources: string[]; files: ChangedFile[] },
+): Promise<ScriptReply | string> {
+  try {
+    const result = await runScript(
+      q.checker,
+      q.checker?.python ?? "python3",
+      RENAME_ONLY_SCRIPT,
+      JSON.stringify(input),
+      { cwd: q.repo.dir, timeoutMs: 30_000 },
+    );
+    if (result.code !== 0 || result.timedOut) {
+      return `the rename check failed: ${result.timedOut ? "timed out" : result.stderr.trim().split("\n").pop()}`;
+    }
+    const reply = JSON.parse(result.stdout) as ScriptReply;
+    return reply.problem ?? reply;
+  } catch (err) {
+    return `the rename check could not run: ${err instanceof Error ? err.message : err}`;
+  }
 }
 
 /** A file's content at a commit; null when it is not there. */

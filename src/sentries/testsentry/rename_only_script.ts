@@ -2,7 +2,7 @@
  * The Python half of the removed-name check of the differential proof (removed_name.ts), run by python3 with
  * `ast` and `tokenize`. It reads {missing, oldSources, newSources, files: [{path, before, after}]} on stdin and
  * prints {removed, renames, problem}: which of the missing names the old source defines at module level and the
- * new source no longer does, and whether every changed file differs from HEAD only by renaming those names to
+ * new source no longer does, and whether each given file differs from HEAD only by renaming those names to
  * names the new source defines (`problem` says where it does not). Import statements may be added, removed or
  * rewritten when what they bind is such a name; any other token that changed (a literal, an operator, an
  * expected value, an extra or missing statement) is a problem.

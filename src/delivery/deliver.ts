@@ -25,6 +25,16 @@ export function labelSpec(name: string): LabelSpec {
   return LABEL_SPECS[name] ?? { name };
 }
 
+/** Says on the pull request that the sentry had nothing to do (`tests-sentry:noop`, `docs-sentry:noop`). */
+export async function labelNoop(
+  github: Pick<GitHub, "ensureLabels" | "addLabels">,
+  pullRequestNumber: number,
+  label: "tests-sentry:noop" | "docs-sentry:noop",
+): Promise<void> {
+  await github.ensureLabels([labelSpec(label)]);
+  await github.addLabels(pullRequestNumber, [label]);
+}
+
 /** The hidden line other runs search for to avoid duplicate PRs. */
 export function dedupeMarker(key: string): string {
   return `<!-- sentries-key: ${key} -->`;

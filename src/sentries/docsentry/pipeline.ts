@@ -8,7 +8,7 @@ import { createWorktree } from "../../git/worktree.ts";
 import type { PullRequestEvent } from "../../github/mod.ts";
 import { resolvePolicy } from "../../patch/mod.ts";
 import { renderSections } from "../../context/budget.ts";
-import { labelSpec } from "../../delivery/deliver.ts";
+import { labelNoop } from "../../delivery/deliver.ts";
 import { planDelivery } from "../../delivery/plan.ts";
 import { writeJobSummary } from "../../delivery/summary.ts";
 import { askModel } from "../ask.ts";
@@ -186,8 +186,7 @@ async function documentChange(
 /** A pull request the planner found nothing to document for: say so with `docs-sentry:noop`. */
 async function labelNoopPullRequest(options: DocSentryOptions, pullRequest: PullRequestEvent | undefined) {
   if (!options.github || !pullRequest || options.dryRun) return;
-  await options.github.ensureLabels([labelSpec("docs-sentry:noop")]);
-  await options.github.addLabels(pullRequest.number, ["docs-sentry:noop"]);
+  await labelNoop(options.github, pullRequest.number, "docs-sentry:noop");
 }
 
 /** On the default branch itself the default range is empty: say how to name one. */

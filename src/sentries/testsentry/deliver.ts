@@ -4,7 +4,7 @@
  * Also: label a PR run that had nothing to fix.
  */
 import type { Config } from "../../config/load.ts";
-import { findOpenDuplicate, labelSpec } from "../../delivery/deliver.ts";
+import { findOpenDuplicate, labelNoop } from "../../delivery/deliver.ts";
 import { type DeliveryResult, executeDelivery } from "../../delivery/execute.ts";
 import { botBranchName } from "../../delivery/metadata.ts";
 import type { DeliveryPlan, KnownPullRequest, TestsDeliveryFacts } from "../../delivery/plan.ts";
@@ -89,6 +89,5 @@ const NOOP_OUTCOMES = new Set(["no_failures", "no_tests", "flaky_only"]);
 /** Run for a pull request with nothing to fix: say so on the PR with `tests-sentry:noop`. */
 export async function labelNoopPullRequest(options: TestSentryOptions, target: RunTarget, outcome: string) {
   if (!options.github || !target.pullRequest || options.dryRun || !NOOP_OUTCOMES.has(outcome)) return;
-  await options.github.ensureLabels([labelSpec("tests-sentry:noop")]);
-  await options.github.addLabels(target.pullRequest.number, ["tests-sentry:noop"]);
+  await labelNoop(options.github, target.pullRequest.number, "tests-sentry:noop");
 }

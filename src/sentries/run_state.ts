@@ -180,6 +180,14 @@ export function llmUsage(llm: LlmClient | undefined): LlmUsage {
  * figures (then the line shows tokens only), else e.g. "; server: 2,900 of 5,311 prompt tokens cached,
  * prompts read in 18.9 s, answers written in 110.8 s; estimated 3,796 prompt tokens".
  */
+/** The report's last line, the same for both sentries: model calls and tokens, the server's figures, step times. */
+export function modelLine(r: Pick<RunSummary, "llm" | "timings" | "totalMs">): string {
+  const steps = r.timings.map((t) => `${t.step} ${seconds(t.ms)}`).join(", ");
+  return `  model: ${r.llm.calls} calls, ${r.llm.promptTokens || r.llm.estimatedPromptTokens} prompt tokens, ` +
+    `${r.llm.completionTokens} completion tokens${serverUsageSuffix(r.llm)}; ` +
+    `${steps ? `time: ${steps}; ` : ""}total ${seconds(r.totalMs)}`;
+}
+
 export function serverUsageSuffix(u: LlmUsage): string {
   if (u.cachedPromptTokens === undefined && u.promptMs === undefined && u.generationMs === undefined) return "";
   const n = (v: number) => v.toLocaleString("en-US");

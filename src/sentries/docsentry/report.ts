@@ -1,12 +1,5 @@
 /** What a `sentries docs` run did, for people, machines, PRs and job summaries. */
-import {
-  deliveryLines,
-  jobSummaryTail,
-  renderAttemptLines,
-  type RunSummary,
-  seconds,
-  serverUsageSuffix,
-} from "../run_state.ts";
+import { deliveryLines, jobSummaryTail, modelLine, renderAttemptLines, type RunSummary } from "../run_state.ts";
 import type { SurfaceChange } from "./surface.ts";
 
 export type DocsOutcome =
@@ -58,11 +51,7 @@ export function renderDocsHuman(r: DocsReport): string {
     out.push(`  closed superseded: ${r.closedPullRequests.map((n) => `#${n}`).join(", ")}`);
   }
   if (r.forkComment) out.push(`  suggested patch posted as a comment: ${r.forkComment.url}`);
-  out.push(
-    `  model: ${r.llm.calls} calls, ${r.llm.promptTokens || r.llm.estimatedPromptTokens} prompt tokens${
-      serverUsageSuffix(r.llm)
-    }; total ${seconds(r.totalMs)}`,
-  );
+  out.push(modelLine(r));
   return out.join("\n") + "\n";
 }
 

@@ -2,10 +2,10 @@
 import {
   deliveryLines,
   jobSummaryTail,
+  modelLine,
   renderAttemptLines,
   type RunSummary,
   seconds as secs,
-  serverUsageSuffix,
 } from "../run_state.ts";
 export type { AttemptReport, StepTiming } from "../run_state.ts";
 import type { TestFailure } from "../../pytest/mod.ts";
@@ -151,13 +151,7 @@ export function renderHuman(r: TestsReport): string {
     out.push(`  no GITHUB_TOKEN: the branch stays local. The pull request would say:`);
     out.push(`    title: ${r.prPreview.title}`);
   }
-  const steps = r.timings.map((t) => `${t.step} ${secs(t.ms)}`).join(", ");
-  out.push(
-    `  model: ${r.llm.calls} calls, ${r.llm.promptTokens || r.llm.estimatedPromptTokens} prompt tokens, ` +
-      `${r.llm.completionTokens} completion tokens${serverUsageSuffix(r.llm)}; time: ${steps}; total ${
-        secs(r.totalMs)
-      }`,
-  );
+  out.push(modelLine(r));
   return out.join("\n") + "\n";
 }
 

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { buildRepo, dropFixBranches, runPipeline } from "./measure.ts";
 import { largeScenario } from "./large_repo.ts";
-import { median, NO_PLUGINS } from "./overhead.ts";
+import { barePytest, median, NO_PLUGINS } from "./overhead.ts";
 import { createSmartModel } from "./smart_model.ts";
 import { startStandIn } from "../tests/support/standin_llm.ts";
 import { log } from "../src/log.ts";
@@ -24,20 +24,6 @@ interface Run {
   modelMs: number;
   steps: Record<string, number>;
   load: number;
-}
-
-async function pytestQ(dir: string, args: string[], junitXml?: string): Promise<number> {
-  const started = performance.now();
-  const out = await new Deno.Command("python3", {
-    args: ["-m", "pytest", "-q", "-p", "no:cacheprovider", ...(junitXml ? [`--junitxml=${junitXml}`] : []), ...args],
-    cwd: dir,
-    env: { PYTHONDONTWRITEBYTECODE: "1" },
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  const ms = Math.round(performance.now() - started);
-  if (out.code !== 1) throw new Error(`bare pytest exited ${out.code}; expected 1 (one failing test)`);
-  return ms;
 }
 
 async function loadAverage(): Promise<number> {
@@ -61,9 +47,9 @@ async function measure(repeats: number, pytestArgs: string[]): Promise<Run[]> {
   const report = join(reportDir, "junit.xml");
   const runs: Run[] = [];
   try {
-    await pytestQ(repo.dir, pytestArgs, report); // the CI's own test step: not counted
+    await barePytest(repo.dir, pytestArgs, report); // the CI's own test step: not counted
     for (let i = 0; i < repeats; i++) {
-      const bareMs = await pytestQ(repo.dir, pytestArgs);
+      const bareMs = await barePytest(repo.dir, pytestArgs);
       const model = createSmartModel(scenario.model);
       const standIn = await startStandIn({ reply: (req) => ({ content: model.reply(req), chunkSize: 1 << 20 }) });
       try {

@@ -48,7 +48,8 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
 }
 
-async function barePytest(dir: string, args: string[], junitXml?: string): Promise<number> {
+/** One bare `pytest -q` run of the suite (which has one failing test), in ms. */
+export async function barePytest(dir: string, args: string[], junitXml?: string): Promise<number> {
   const started = performance.now();
   const out = await new Deno.Command("python3", {
     args: ["-m", "pytest", "-q", "-p", "no:cacheprovider", ...(junitXml ? [`--junitxml=${junitXml}`] : []), ...args],

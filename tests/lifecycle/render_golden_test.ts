@@ -4,13 +4,13 @@
  * After an intended change: UPDATE_GOLDEN=1 deno test -A tests/lifecycle/render_golden_test.ts
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SentriesMetadata } from "../../src/delivery/metadata.ts";
 import { statusReport } from "../../src/lifecycle/lineage.ts";
 import { planCleanup } from "../../src/lifecycle/plan.ts";
 import { renderOutcomes, renderPlan, renderStatus } from "../../src/lifecycle/render.ts";
 import type { BranchEvidence, CleanupOptions, Inventory, Outcome, PullEvidence } from "../../src/lifecycle/types.ts";
+import { goldenTests } from "../support/golden.ts";
 
 const GOLDEN = fileURLToPath(new URL("./golden/", import.meta.url));
 const NOW = new Date("2025-06-01T12:00:00Z");
@@ -192,15 +192,7 @@ const SNAPSHOTS: Record<string, () => string> = {
   "cleanup_outcomes.txt": () => renderOutcomes(OUTCOMES),
 };
 
-for (const [name, render] of Object.entries(SNAPSHOTS)) {
-  Deno.test(`${name} matches its snapshot`, async () => {
-    const file = join(GOLDEN, name);
-    const text = render();
-    if (Deno.env.get("UPDATE_GOLDEN") === "1") await Deno.writeTextFile(file, text);
-    const expected = await Deno.readTextFile(file).catch(() => "(no snapshot: run with UPDATE_GOLDEN=1)");
-    assert.equal(text, expected);
-  });
-}
+goldenTests(GOLDEN, SNAPSHOTS);
 
 Deno.test("the fixture exercises what the snapshots are for", () => {
   const status = renderStatus(statusReport(INVENTORY, NOW));

@@ -4,12 +4,12 @@
  * UPDATE_GOLDEN=1 deno test -A tests/sentries/report_golden_test.ts
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { planDelivery } from "../../src/delivery/plan.ts";
 import { renderDocsHuman, renderDocsJobSummary, renderDocsPrBody } from "../../src/sentries/docsentry/report.ts";
 import type { DocsReport } from "../../src/sentries/docsentry/report.ts";
 import { renderHuman, renderJobSummary, renderPrBody, type TestsReport } from "../../src/sentries/testsentry/report.ts";
+import { goldenTests } from "../support/golden.ts";
 
 const GOLDEN = fileURLToPath(new URL("./golden/", import.meta.url));
 const DIFF =
@@ -105,15 +105,7 @@ const SNAPSHOTS: Record<string, () => string> = {
   "docs_job_summary.txt": () => renderDocsJobSummary(DOCS),
 };
 
-for (const [name, render] of Object.entries(SNAPSHOTS)) {
-  Deno.test(`${name} matches its snapshot`, async () => {
-    const file = join(GOLDEN, name);
-    const text = render();
-    if (Deno.env.get("UPDATE_GOLDEN") === "1") await Deno.writeTextFile(file, text);
-    const expected = await Deno.readTextFile(file).catch(() => "(no snapshot: run with UPDATE_GOLDEN=1)");
-    assert.equal(text, expected);
-  });
-}
+goldenTests(GOLDEN, SNAPSHOTS);
 
 Deno.test("a dry run's human report says what delivery would do", () => {
   assert.match(renderHuman(TESTS), /delivery: would open a pull request against main/);

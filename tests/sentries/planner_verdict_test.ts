@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { parsePlannerAnswer } from "../../src/sentries/prompts_common.ts";
 import { readVerdict } from "../../src/sentries/planner_verdict.ts";
 import { runCli } from "../support/cli.ts";
-import { createPyRepo, type PyRepo } from "../support/pyrepo.ts";
+import { createPyRepo, type PyRepo, WRONG_SUM_FIX, WRONG_SUM_REPO } from "../support/pyrepo.ts";
 import { startStandIn } from "../support/standin_llm.ts";
 import { isPlannerRequest, promptOf, UPDATE_PLAN } from "../support/scripted_models.ts";
 
@@ -76,19 +76,8 @@ Deno.test("readVerdict: honest verdict lines with words around them still count"
   for (const [text, want] of cases) assert.equal(readVerdict(text, "UPDATE"), want, text);
 });
 
-const FILES = {
-  "pyproject.toml": `[tool.pytest.ini_options]\npythonpath = ["."]\n`,
-  "calc/__init__.py": "",
-  "calc/ops.py": "def plus(a, b):\n    return a + b\n",
-  "tests/test_ops.py": "from calc.ops import plus\n\n\ndef test_plus():\n    assert plus(2, 3) == 6\n",
-};
-const FIX = `--- a/tests/test_ops.py
-+++ b/tests/test_ops.py
-@@ -4,2 +4,2 @@
- def test_plus():
--    assert plus(2, 3) == 6
-+    assert plus(2, 3) == 5
-`;
+const FILES = WRONG_SUM_REPO;
+const FIX = WRONG_SUM_FIX;
 const RAMBLE = "Looking at this, the tests should probably be updated.\n1. fix the expected value in tests/test_ops.py";
 
 async function runWithPlanner(plans: string[]) {

@@ -6,24 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { runCli } from "../support/cli.ts";
-import { createPyRepo, type PyRepo } from "../support/pyrepo.ts";
+import { createPyRepo, type PyRepo, WRONG_SUM_FIX, WRONG_SUM_REPO } from "../support/pyrepo.ts";
 import { type StandIn, startStandIn } from "../support/standin_llm.ts";
 import { scriptedReply, UPDATE_PLAN } from "../support/scripted_models.ts";
 
-const FILES = {
-  "pyproject.toml": `[tool.pytest.ini_options]\npythonpath = ["."]\n`,
-  "calc/__init__.py": "",
-  "calc/ops.py": "def plus(a, b):\n    return a + b\n",
-  "tests/test_ops.py": "from calc.ops import plus\n\n\ndef test_plus():\n    assert plus(2, 3) == 6\n",
-};
+const FILES = WRONG_SUM_REPO;
 
-const FIX = `--- a/tests/test_ops.py
-+++ b/tests/test_ops.py
-@@ -4,2 +4,2 @@
- def test_plus():
--    assert plus(2, 3) == 6
-+    assert plus(2, 3) == 5
-`;
+const FIX = WRONG_SUM_FIX;
 
 interface World {
   repo: PyRepo;

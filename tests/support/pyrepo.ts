@@ -129,3 +129,18 @@ export async function createPyRepo(options: PyRepoOptions): Promise<PyRepo> {
     cleanup: () => Deno.remove(dir, { recursive: true }).catch(() => {}),
   };
 }
+
+/** A one-test repository whose test expects the wrong sum, and the honest fix for it (a unified diff). */
+export const WRONG_SUM_REPO = {
+  "pyproject.toml": `[tool.pytest.ini_options]\npythonpath = ["."]\n`,
+  "calc/__init__.py": "",
+  "calc/ops.py": "def plus(a, b):\n    return a + b\n",
+  "tests/test_ops.py": "from calc.ops import plus\n\n\ndef test_plus():\n    assert plus(2, 3) == 6\n",
+};
+export const WRONG_SUM_FIX = `--- a/tests/test_ops.py
++++ b/tests/test_ops.py
+@@ -4,2 +4,2 @@
+ def test_plus():
+-    assert plus(2, 3) == 6
++    assert plus(2, 3) == 5
+`;

@@ -107,6 +107,16 @@ interface LiveRegion {
 }
 let liveRegion: LiveRegion | undefined;
 
+/**
+ * Writes the lines a command ends with (its error and hint) to stderr: a spinner or progress block still on
+ * screen is erased first and not drawn again, since nothing will update it any more.
+ */
+export function writeFinalLines(lines: string[]): void {
+  const erase = liveRegion?.erase ?? "";
+  liveRegion = undefined;
+  terminal.write(`${erase}${lines.map((line) => `${line}\n`).join("")}`);
+}
+
 /** Writes one log line to stderr; a spinner or progress block on screen is erased first and redrawn after it. */
 export function writeLogLine(line: string): void {
   terminal.write(liveRegion ? `${liveRegion.erase}${line}\n${liveRegion.redraw}` : `${line}\n`);

@@ -7,6 +7,7 @@ import {
   stderrColumns,
   type Terminal,
   useTerminal,
+  writeFinalLines,
 } from "../src/term.ts";
 import { log, Logger } from "../src/log.ts";
 import { withInterruptSignal } from "../src/interrupt.ts";
@@ -123,6 +124,21 @@ Deno.test("a log line over the spinner starts on a cleared line and the spinner 
   assert.equal(warning, `${CLEAR}warning: careful\n${redrawn}`);
   assert.equal(done, CLEAR);
   assert.equal(after, "warning: after\n", "with no spinner on screen a log line is just the line");
+});
+
+Deno.test("a command's final error erases the spinner still on screen and does not draw it again", () => {
+  const term = fakeTerminal(50);
+  const c = clock();
+  withTerminal(term, () => {
+    const status = new StatusLine(5000, false, c.now);
+    status.update(LONG);
+    writeFinalLines(["error: the model server stopped answering", "hint: start it again"]);
+    log.warn("later");
+  });
+  const [spinner, error, later] = term.out;
+  assert.ok(spinner.startsWith(CLEAR));
+  assert.equal(error, `${CLEAR}error: the model server stopped answering\nhint: start it again\n`);
+  assert.equal(later, "warning: later\n", "nothing redraws the spinner after the final lines");
 });
 
 Deno.test("an interrupt while the spinner runs: the warning is written on a cleared line, not over the spinner", async () => {

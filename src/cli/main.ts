@@ -8,7 +8,7 @@ import { ConfirmationNeededError, describeError, EXIT_FAILURE, EXIT_USAGE, Sentr
 import { type JsonErrorBody, jsonErrorBody, renderJson } from "../json_envelope.ts";
 import { log } from "../log.ts";
 import { buildTarget, VERSION } from "../version.ts";
-import { writeErr, writeOut } from "../term.ts";
+import { writeErr, writeFinalLines, writeOut } from "../term.ts";
 import { exitState } from "./exit.ts";
 import { doctorCommand } from "./doctor.ts";
 import { testsCommand } from "./tests.ts";
@@ -81,15 +81,16 @@ const UNEXPECTED_HINT = "run again with LOG_LEVEL=debug for details, and report 
  */
 export function reportError(err: unknown): JsonErrorBody {
   if (err instanceof SentriesError) {
-    writeErr(`error: ${err.message}\n`);
-    if (err.hint) writeErr(`hint: ${err.hint}\n`);
-    if (err.cause && log.enabled("debug")) writeErr(`debug: cause: ${describeError(err.cause)}\n`);
+    writeFinalLines([
+      `error: ${err.message}`,
+      ...(err.hint ? [`hint: ${err.hint}`] : []),
+      ...(err.cause && log.enabled("debug") ? [`debug: cause: ${describeError(err.cause)}`] : []),
+    ]);
     return jsonErrorBody(err);
   }
   const message = `unexpected failure: ${describeError(err)}`;
-  writeErr(`error: ${message}\n`);
-  if (log.enabled("debug") && err instanceof Error && err.stack) writeErr(`${err.stack}\n`);
-  else writeErr(`hint: ${UNEXPECTED_HINT}\n`);
+  const stack = log.enabled("debug") && err instanceof Error && err.stack;
+  writeFinalLines([`error: ${message}`, stack ? stack : `hint: ${UNEXPECTED_HINT}`]);
   return { code: "unexpected", message, hint: UNEXPECTED_HINT, exitCode: EXIT_FAILURE };
 }
 

@@ -114,3 +114,72 @@ Deno.test("honest case: the same failure on a new commit is a new fix and asks t
     await w.close();
   }
 });
+
+// --- attacks: a branch that carries this run's key but is not the bot's verified fix must not stop the run ---
+
+/** Changes the first run's branch so that it no longer is the fix the bot verified. */
+const NOT_THE_FIX: [string, (w: World, branch: string) => Promise<void>][] = [
+  [
+    "someone committed on top of the bot's branch (the fix undone, the metadata kept)",
+    async (w, branch) => {
+      await w.repo.git("checkout", "--quiet", branch);
+      await w.repo.commit({ message: "Undo the fix", files: { "tests/test_ops.py": FILES["tests/test_ops.py"] } });
+      await w.repo.git("checkout", "--quiet", "main");
+    },
+  ],
+  [
+    "someone amended the bot's commit",
+    async (w, branch) => {
+      await w.repo.git("checkout", "--quiet", branch);
+      await w.repo.write({ "tests/test_ops.py": FILES["tests/test_ops.py"] });
+      await w.repo.git("commit", "--quiet", "-a", "--amend", "--no-edit");
+      await w.repo.git("checkout", "--quiet", "main");
+    },
+  ],
+  [
+    "someone copied the metadata file onto a branch of their own",
+    async (w, branch) => {
+      const metadata = await w.repo.git("show", `${branch}:.sentries-metadata.json`);
+      await w.repo.git("branch", "--quiet", "-D", branch);
+      await w.repo.git("checkout", "--quiet", "-b", "ai-test-fixes/by-hand");
+      await w.repo.commit({ message: "my fix", files: { ".sentries-metadata.json": metadata } });
+      await w.repo.git("checkout", "--quiet", "main");
+    },
+  ],
+  [
+    "the branch was pushed to origin (its pull request may have been closed since)",
+    async (w, branch) => {
+      const origin = await Deno.makeTempDir({ prefix: "sentries-origin-" });
+      try {
+        await w.repo.git("init", "--quiet", "--bare", origin);
+        await w.repo.git("remote", "add", "origin", origin);
+        await w.repo.git("push", "--quiet", "origin", branch);
+        await w.repo.git("push", "--quiet", "origin", `:refs/heads/${branch}`);
+        await w.repo.git("update-ref", `refs/remotes/origin/${branch}`, branch); // a stale remote-tracking copy
+      } finally {
+        await Deno.remove(origin, { recursive: true });
+      }
+    },
+  ],
+];
+
+for (const [what, change] of NOT_THE_FIX) {
+  Deno.test(`a local branch with this run's key does not stop the run when ${what}`, async () => {
+    const w = await world();
+    try {
+      const first = JSON.parse((await w.run("tests", "--json")).stdout);
+      assert.equal(first.outcome, "fixed");
+      const asked = w.standIn.requests.length;
+      await change(w, first.branch);
+
+      const second = await w.run("tests", "--json");
+      assert.equal(second.code, 0, second.stderr);
+      const again = JSON.parse(second.stdout);
+      assert.equal(again.outcome, "fixed", JSON.stringify(again.duplicateBranch));
+      assert.equal(again.duplicateBranch, undefined);
+      assert.ok(w.standIn.requests.length > asked, "the model was asked for a new fix");
+    } finally {
+      await w.close();
+    }
+  });
+}

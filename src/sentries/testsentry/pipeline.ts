@@ -39,6 +39,7 @@ import { renderJobSummary, type TestsReport } from "./report.ts";
 import { resolveTarget, type RunTarget } from "../target.ts";
 import { type ModelServerProbe, probeModelServer } from "../model_server.ts";
 import { findLocalFix } from "../local_duplicate.ts";
+import { botIdentity } from "../run_metadata.ts";
 
 export async function runTestSentry(options: TestSentryOptions): Promise<TestsReport> {
   // The patch guards' Python process starts first: it needs nothing of the run, starts while git makes the
@@ -162,9 +163,12 @@ async function fixInWorktree(
     return { discovery, duplicateOf, deliveryPlan };
   }
   // Without GitHub, an earlier run's fix for the same base and failures is on a local bot branch (issue 15.11).
-  const duplicateBranch = github
-    ? undefined
-    : await findLocalFix(new Git(target.root, options.signal), "testsentry", key);
+  const duplicateBranch = github ? undefined : await findLocalFix(new Git(target.root, options.signal), {
+    sentry: "testsentry",
+    key,
+    baseSha: target.baseSha,
+    bot: botIdentity(config),
+  });
   if (duplicateBranch) return { discovery, duplicateBranch };
   // The failures are confirmed and need a model: without a server, say so once and stop here.
   const server = await started.probe;

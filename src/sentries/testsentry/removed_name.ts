@@ -5,7 +5,10 @@
  * (ImportError, AttributeError on a module, NameError), the old source defines that name and the new does
  * not, and the test's module and every other file the patch changed that can bear on it (all but other test
  * modules it does not name) differ from HEAD only by renaming removed names to names the new source defines
- * (rename_only_script.ts). A changed literal, operator or statement keeps the refusal.
+ * (rename_only_script.ts): defined there or imported from the project, and imported, when an import changes,
+ * under its own name from the module the removed name came from. A changed literal, operator or statement, a
+ * library function bound to the new name, or a function renamed to a class that an assert only constructs keeps
+ * the refusal.
  */
 import type { Git } from "../../git/git.ts";
 import { runScript } from "../../patch/python_check.ts";
@@ -91,6 +94,7 @@ export async function excuseRemovedNames(q: RemovedNameQuery): Promise<RemovedNa
     }
     const reply = await checkRenames(q, {
       missing: names,
+      projectNames: q.projectNames,
       oldSources,
       newSources,
       files: files.filter((f) => bearsOn(f, own)),
@@ -129,7 +133,13 @@ function bearsOn(file: ChangedFile, test: ChangedFile): boolean {
 /** The script's verdict, or why it could not give one. */
 async function checkRenames(
   q: RemovedNameQuery,
-  input: { missing: string[]; oldSources: string[]; newSources: string[]; files: ChangedFile[] },
+  input: {
+    missing: string[];
+    projectNames: string[];
+    oldSources: string[];
+    newSources: string[];
+    files: ChangedFile[];
+  },
 ): Promise<ScriptReply | string> {
   try {
     const result = await runScript(

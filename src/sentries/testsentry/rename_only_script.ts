@@ -1,6 +1,6 @@
 /**
  * The Python half of the removed-name check of the differential proof (removed_name.ts), run by python3 with
- * `ast` and `tokenize`. It reads {missing, oldSources, newSources, files: [{path, before, after}]} on stdin and
+ * `ast` and `tokenize`. It reads {missing, projectNames, oldSources, newSources, files: [{path, before, after}]} on stdin and
  * prints {removed, renames, problem}: which of the missing names the old source defines at module level and the
  * new source no longer does, and whether each given file differs from HEAD only by renaming those names to
  * names the new source defines (`problem` says where it does not). Import statements may be added, removed or
@@ -41,12 +41,21 @@ def targets(node):
         yield from targets(node.value)
 
 
-def defined(src):
+def from_project(node):
+    # A name the source binds by importing it from a library (from math import fsum) is not the project's.
+    if isinstance(node, ast.ImportFrom):
+        return node.level > 0 or (node.module or "").split(".")[0] in project
+    return all(alias.name.split(".")[0] in project for alias in node.names)
+
+
+def defined(src, classes=None):
     tree = parse(src)
     names = set()
     if tree is None:
         return names
     for node in module_level(tree.body):
+        if isinstance(node, ast.ClassDef) and classes is not None:
+            classes.add(node.name)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.add(node.name)
         elif isinstance(node, ast.Assign):
@@ -54,7 +63,7 @@ def defined(src):
                 names.update(targets(target))
         elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
             names.update(targets(node.target))
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) and from_project(node):
             names.update(bound for _, bound in bindings(node))
     return names
 
@@ -132,14 +141,26 @@ def compare(path, before, after, removed, available, renames):
     for what, bound in gone:
         if bound not in removed:
             return f"{path}: an import of {bound} was removed, which the change did not remove"
+    # A new import binds the new name itself, from the module the removed name came from: not another module's
+    # function bound to that name (from builtins import sum as total).
+    sources = {what[1] for what, bound in gone if what[0] == "from" and bound in removed and what[2] == bound}
     for what, bound in added:
         if bound not in renames.values() or bound not in available:
             return f"{path}: an import of {bound} was added, which is not the new name of a removed one"
+        if what[0] != "from" or what[2] != bound or what[1] not in sources:
+            return f"{path}: {bound} is now imported from elsewhere or under another name, not renamed where the removed name came from"
+    # A removed function renamed to a class that an assert only constructs: an object is always true.
+    for node in ast.walk(new_tree):
+        if isinstance(node, ast.Assert) and isinstance(node.test, ast.Call) and isinstance(node.test.func, ast.Name):
+            if node.test.func.id in renames.values() and node.test.func.id in new_classes:
+                return f"{path}: asserts a new {node.test.func.id}(…), which is always true"
     return None
 
 
+project = set(data.get("projectNames", []))
 old_defined = set().union(*[defined(s) for s in data["oldSources"]])
-new_defined = set().union(*[defined(s) for s in data["newSources"]])
+new_classes = set()
+new_defined = set().union(*[defined(s, new_classes) for s in data["newSources"]])
 removed = sorted(n for n in set(data["missing"]) if n in old_defined and n not in new_defined)
 renames = {}
 problem = None

@@ -15,6 +15,8 @@ export interface DiagnosisFacts {
   historyFiles: readonly string[];
   /** Most files a test-only patch may change (the tests guard's max_files). */
   maxFiles: number;
+  /** A shallow clone: the history is cut, so "never in any commit" cannot be known. */
+  shallow?: boolean;
 }
 
 export interface EnvironmentDiagnosis {
@@ -45,10 +47,27 @@ function moduleIn(paths: readonly string[], module: string): boolean {
   });
 }
 
+/**
+ * Whether the tree has `module` where it is importable under that name: `shop/helpers.py` in the package
+ * `shop` (shop/__init__.py tracked) is `shop.helpers`, not `helpers`; `src/shop/__init__.py` is `shop`.
+ */
+function importableIn(paths: readonly string[], module: string): boolean {
+  const rel = module.split(".").join("/");
+  const tracked = new Set(paths);
+  return paths.some((p) => {
+    const path = "/" + p;
+    const at = [`/${rel}.py`, `/${rel}/__init__.py`, `/${rel}.pyi`].find((end) => path.endsWith(end)) ??
+      (path.includes(`/${rel}/`) ? `/${rel}/` : undefined);
+    if (at === undefined) return false;
+    const folder = path.slice(1, path.lastIndexOf(at) + 1);
+    return !tracked.has(`${folder}__init__.py`);
+  });
+}
+
 /** Why a missing module is the environment's problem, or undefined when it is the tests' (renamed, moved). */
 function environmentReason(module: string, facts: DiagnosisFacts): "not_installed" | "dependency" | undefined {
   // The project's own module is in the tree but not importable: the package is not installed / on the path.
-  if (moduleIn(facts.trackedFiles, module)) return "not_installed";
+  if (importableIn(facts.trackedFiles, module)) return "not_installed";
   const top = module.split(".")[0];
   // Never part of the project at any time: a third-party dependency that is not installed.
   if (!moduleIn(facts.trackedFiles, top) && !moduleIn(facts.historyFiles, top)) return "dependency";
@@ -93,7 +112,10 @@ export function diagnoseFailures(discovery: Discovery, facts: DiagnosisFacts): E
     return {
       kind: "missing_module",
       message: `${environmentFailures} of ${failures.length} failure(s) cannot import a module: ${parts.join("; ")}. ` +
-        "That is the test environment, not the tests: no model was asked and nothing was changed.",
+        "That is the test environment, not the tests: no model was asked and nothing was changed." +
+        (deps.length && facts.shallow
+          ? " This clone is shallow, so a package the project renamed looks the same as one not installed."
+          : ""),
       hint: [
         deps.length
           ? "install the test dependencies (e.g. pip install -e '.[test]' or pip install -r requirements-dev.txt)"
@@ -102,16 +124,24 @@ export function diagnoseFailures(discovery: Discovery, facts: DiagnosisFacts): E
           ? 'install the project (pip install -e .) or put its source on the path (pythonpath = ["src"] in [tool.pytest.ini_options])'
           : "",
         "or activate the project's virtualenv (VIRTUAL_ENV, .venv) or set SENTRIES_PYTEST_COMMAND to its pytest",
+        deps.length && facts.shallow
+          ? "if the tests import the project's old name, fetch the whole history (actions/checkout fetch-depth: 0; " +
+            "git fetch --unshallow) and run again"
+          : "",
       ].filter(Boolean).join("; "),
       modules,
       failures: environmentFailures,
     };
   }
 
-  // One error behind most failures, of a kind that points at the environment.
+  // One error behind most failures, of a kind that points at the environment: not a module the project moved
+  // or a name it removed, which many tests of one file can share and one test fix repairs.
   const byError = new Map<string, number>();
-  for (const failure of failures) byError.set(errorLine(failure), (byError.get(errorLine(failure)) ?? 0) + 1);
-  const [common, count] = [...byError.entries()].sort((a, b) => b[1] - a[1])[0];
+  for (const failure of failures) {
+    if (isTestFix(failure, facts)) continue;
+    byError.set(errorLine(failure), (byError.get(errorLine(failure)) ?? 0) + 1);
+  }
+  const [common, count] = [...byError.entries()].sort((a, b) => b[1] - a[1])[0] ?? ["", 0];
   if (count >= 10 && count * 2 > failures.length && ENVIRONMENT_ERRORS.test(common)) {
     return {
       kind: "mass_failure",
@@ -139,6 +169,19 @@ export function diagnoseFailures(discovery: Discovery, facts: DiagnosisFacts): E
     };
   }
   return undefined;
+}
+
+/** A name missing from one of the project's own modules (`cannot import name 'x' from 'shop.cart'`). */
+export function projectNameMissingFrom(failure: TestFailure): string | undefined {
+  return /cannot import name '\w+' from '([\w.]+)'/.exec(failure.traceback + "\n" + failure.message)?.[1];
+}
+
+/** A failure the project's own change explains: a module it moved, or a name it removed from its module. */
+function isTestFix(failure: TestFailure, facts: DiagnosisFacts): boolean {
+  const module = missingModuleOf(failure);
+  if (module !== undefined) return environmentReason(module, facts) === undefined;
+  const from = projectNameMissingFrom(failure);
+  return from !== undefined && moduleIn(facts.trackedFiles, from.split(".")[0]);
 }
 
 function list(modules: string[]): string {

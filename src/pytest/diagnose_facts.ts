@@ -1,7 +1,7 @@
 /** The git facts diagnoseFailures needs, read only when a failure is a missing module (history can be long). */
 import { runProgram } from "../proc/run.ts";
 import type { Discovery } from "./discover.ts";
-import { diagnoseFailures, type EnvironmentDiagnosis, missingModuleOf } from "./diagnose.ts";
+import { diagnoseFailures, type EnvironmentDiagnosis, missingModuleOf, projectNameMissingFrom } from "./diagnose.ts";
 
 async function gitPaths(repoDir: string, args: string[]): Promise<string[]> {
   const result = await runProgram("git", args, { cwd: repoDir, timeoutMs: 60_000 });
@@ -15,12 +15,15 @@ export async function diagnoseEnvironment(
   discovery: Discovery,
   maxFiles: number,
 ): Promise<EnvironmentDiagnosis | undefined> {
-  const needsHistory = discovery.confirmed.some((f) => missingModuleOf(f) !== undefined);
-  const [trackedFiles, historyFiles] = needsHistory
+  const needsHistory = discovery.confirmed.some((f) =>
+    missingModuleOf(f) !== undefined || projectNameMissingFrom(f) !== undefined
+  );
+  const [trackedFiles, historyFiles, shallow] = needsHistory
     ? await Promise.all([
       gitPaths(repoDir, ["ls-files"]),
       gitPaths(repoDir, ["log", "--all", "--format=", "--name-only", "--no-renames"]),
+      gitPaths(repoDir, ["rev-parse", "--is-shallow-repository"]),
     ])
-    : [[], []];
-  return diagnoseFailures(discovery, { trackedFiles, historyFiles, maxFiles });
+    : [[], [], []];
+  return diagnoseFailures(discovery, { trackedFiles, historyFiles, maxFiles, shallow: shallow[0] === "true" });
 }

@@ -101,3 +101,104 @@ Deno.test("most tests failing with the same environment error is a mass failure 
   assert.equal(diagnosis?.kind, "mass_failure");
   assert.match(diagnosis!.message, /12 of 15 failures stop with the same error \(FileNotFoundError/);
 });
+
+// --- attacks: real test bugs that must not be called an environment problem ---------------------------------
+
+Deno.test("a test helper the project renamed, with a package module of the same name elsewhere, goes on", async () => {
+  // `import helpers` found tests/helpers.py (pytest puts tests/ on the path); shop/helpers.py is `shop.helpers`,
+  // so it does not make `helpers` "the project's own module, not installed".
+  const { discovery, diagnosis } = await diagnose({
+    files: {
+      "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["."]\n',
+      "shop/__init__.py": "",
+      "shop/helpers.py": "def rate():\n    return 2\n",
+      "tests/helpers.py": "def make():\n    return 1\n",
+      "tests/test_make.py": "from helpers import make\n\n\ndef test_make():\n    assert make() == 1\n",
+    },
+    commits: [{
+      message: "rename the test helper",
+      files: { "tests/helpers.py": null, "tests/support.py": "def make():\n    return 1\n" },
+    }],
+  });
+  assert.match(discovery.confirmed[0].traceback, /No module named 'helpers'/);
+  assert.equal(diagnosis, undefined, diagnosis?.message);
+});
+
+Deno.test("many tests of one file importing a module the project renamed is a test fix, not a mass failure", async () => {
+  const tests = Array.from(
+    { length: 12 },
+    (_, i) => `def test_add_${i}():\n    from calc.old_ops import add\n    assert add(${i}, 1) == ${i + 1}\n`,
+  ).join("\n\n");
+  const { discovery, diagnosis } = await diagnose({
+    files: {
+      "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["."]\n',
+      "calc/__init__.py": "",
+      "calc/old_ops.py": "def add(a, b):\n    return a + b\n",
+      "tests/test_ops.py": tests,
+    },
+    commits: [{
+      message: "move old_ops to ops",
+      files: { "calc/old_ops.py": null, "calc/ops.py": "def add(a, b):\n    return a + b\n" },
+    }],
+  });
+  assert.equal(discovery.confirmed.length, 12);
+  assert.equal(diagnosis, undefined, diagnosis?.message);
+});
+
+Deno.test("many tests of one file importing a name the project removed is a test fix, not a mass failure", async () => {
+  const tests = Array.from(
+    { length: 12 },
+    (_, i) => `def test_add_${i}():\n    from calc.ops import old_add\n    assert old_add(${i}, 1) == ${i + 1}\n`,
+  ).join("\n\n");
+  const { discovery, diagnosis } = await diagnose({
+    files: {
+      "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["."]\n',
+      "calc/__init__.py": "",
+      "calc/ops.py": "def add(a, b):\n    return a + b\n\n\nold_add = add\n",
+      "tests/test_ops.py": tests,
+    },
+    commits: [{ message: "drop old_add", files: { "calc/ops.py": "def add(a, b):\n    return a + b\n" } }],
+  });
+  assert.equal(discovery.confirmed.length, 12);
+  assert.equal(diagnosis, undefined, diagnosis?.message);
+});
+
+Deno.test("honest case: many tests importing a name a dependency lacks is still a mass failure", async () => {
+  const tests = Array.from(
+    { length: 12 },
+    (_, i) => `def test_dep_${i}():\n    from json import no_such_name\n    assert no_such_name\n`,
+  ).join("\n\n");
+  const { diagnosis } = await diagnose({ files: { "tests/test_dep.py": tests } });
+  assert.equal(diagnosis?.kind, "mass_failure");
+  assert.match(diagnosis!.message, /12 of 12 failures stop with the same error \(ImportError: cannot import name/);
+});
+
+Deno.test("a package the project renamed, in a shallow clone: still stopped, but the message says why it cannot tell", async () => {
+  const repo = await createPyRepo({
+    files: {
+      "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["."]\n',
+      "oldshop/__init__.py": "def price():\n    return 3\n",
+      "tests/test_price.py": "from oldshop import price\n\n\ndef test_price():\n    assert price() == 3\n",
+    },
+    commits: [{
+      message: "rename oldshop to shop",
+      files: { "oldshop/__init__.py": null, "shop/__init__.py": "def price():\n    return 3\n" },
+    }],
+  });
+  const shallow = await Deno.makeTempDir({ prefix: "sentries-shallow-" });
+  try {
+    // With the history the rename is seen and the run goes on.
+    const full = await discoverFailures(repo.dir, { command: ["python3", "-m", "pytest"] });
+    assert.equal(await diagnoseEnvironment(repo.dir, full, 5), undefined);
+
+    await repo.git("clone", "--quiet", "--depth", "1", `file://${repo.dir}`, shallow);
+    const discovery = await discoverFailures(shallow, { command: ["python3", "-m", "pytest"] });
+    const diagnosis = await diagnoseEnvironment(shallow, discovery, 5);
+    assert.equal(diagnosis?.kind, "missing_module");
+    assert.match(diagnosis!.message, /This clone is shallow, so a package the project renamed looks the same/);
+    assert.match(diagnosis!.hint, /fetch-depth: 0/);
+  } finally {
+    await Deno.remove(shallow, { recursive: true });
+    await repo.cleanup();
+  }
+});

@@ -138,6 +138,26 @@ const CHEATS: { what: string; test: string; patched: string }[] = [
     patched: "from shop.cart import total\n\n\ndef test_alias():\n" +
       "    new = total([2, 5])\n    old = total([2, 5])\n    assert new == old\n",
   },
+  {
+    what: "the expected value from a fixture that becomes the same call",
+    test: "import pytest\nfrom shop.cart import old_total, total\n\n\n@pytest.fixture\ndef expected():\n" +
+      "    return old_total([2, 5])\n\n\ndef test_alias(expected):\n    assert total([2, 5]) == expected\n",
+    patched: "import pytest\nfrom shop.cart import total\n\n\n@pytest.fixture\ndef expected():\n" +
+      "    return total([2, 5])\n\n\ndef test_alias(expected):\n    assert total([2, 5]) == expected\n",
+  },
+  {
+    what: "the expected value from a module constant that becomes the same call",
+    test: "from shop.cart import old_total, total\n\nEXPECTED = old_total([2, 5])\n\n\n" +
+      "def test_alias():\n    assert total([2, 5]) == EXPECTED\n",
+    patched: "from shop.cart import total\n\nEXPECTED = total([2, 5])\n\n\n" +
+      "def test_alias():\n    assert total([2, 5]) == EXPECTED\n",
+  },
+  {
+    what: "renamed to a name the test module defines itself (a local total shadows the project's)",
+    test: "from shop.cart import old_total\n\n\ndef total(prices):\n    return 7\n\n\n" +
+      "def test_total():\n    assert old_total([2, 5]) == 7\n",
+    patched: "\n\n\ndef total(prices):\n    return 7\n\n\ndef test_total():\n    assert total([2, 5]) == 7\n",
+  },
 ];
 
 for (const { what, test, patched } of CHEATS) {
@@ -160,6 +180,16 @@ const HONEST: { what: string; test: string; patched: string; now: string }[] = [
       "def test_new():\n    assert total([1]) == 1\n",
     patched: "from shop.cart import total\n\n\ndef test_old():\n    assert total([2, 5]) == 7\n\n\n" +
       "def test_new():\n    assert total([1]) == 1\n",
+    now: "total",
+  },
+  {
+    what: "renamed in a test class whose other method and a shared fixture use the new name",
+    test: "import pytest\nfrom shop.cart import old_total, total\n\n\n@pytest.fixture\ndef prices():\n" +
+      "    return [2, 5]\n\n\nclass TestCart:\n    LIMIT = 10\n\n    def test_old(self, prices):\n" +
+      "        assert old_total(prices) == 7\n\n    def test_new(self):\n        assert total([1]) == 1\n",
+    patched: "import pytest\nfrom shop.cart import total\n\n\n@pytest.fixture\ndef prices():\n" +
+      "    return [2, 5]\n\n\nclass TestCart:\n    LIMIT = 10\n\n    def test_old(self, prices):\n" +
+      "        assert total(prices) == 7\n\n    def test_new(self):\n        assert total([1]) == 1\n",
     now: "total",
   },
   {

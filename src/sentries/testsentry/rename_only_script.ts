@@ -113,6 +113,64 @@ def is_name(value):
     return value.isidentifier() and not keyword.iskeyword(value)
 
 
+def names_in(node):
+    # Every name a statement uses: names, attributes, and a function's parameters (pytest fixtures by name).
+    found = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            found.add(sub.id)
+        elif isinstance(sub, ast.Attribute):
+            found.add(sub.attr)
+        elif isinstance(sub, ast.arg):
+            found.add(sub.arg)
+    return found
+
+
+def units(body):
+    # The module's functions (a class's methods one by one) and its other statements, with the names each
+    # binds; imports left out.
+    for node in body:
+        if isinstance(node, ast.ClassDef):
+            yield from units(node.body)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield (node, {node.name})
+        elif not isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound = set()
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                    bound.add(sub.id)
+            yield (node, bound)
+
+
+def same_on_both_sides(old_tree, new_tree, renames):
+    # The rename must not make the new name stand where the test already used it to get what it compares with:
+    # the same function, a fixture or constant the function reads (both sides of == would be the same call),
+    # nor a name the test module binds itself (a local total would shadow the project's).
+    for node in ast.walk(new_tree):
+        bound = None
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound = node.name
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            bound = node.id
+        elif isinstance(node, ast.arg):
+            bound = node.arg
+        if bound is not None and bound in renames.values():
+            return f"the new name {bound} is bound in the test module itself, not imported from the project"
+    parts = [(names_in(node), bound) for node, bound in units(old_tree.body)]
+    for old, new in renames.items():
+        seen, tainted = True, set()
+        while seen:
+            seen = False
+            for used, bound in parts:
+                if (old in used or used & tainted) and not bound <= tainted:
+                    tainted |= bound
+                    seen = True
+        for used, bound in parts:
+            if new in used and (old in used or used & tainted):
+                return f"{old} became {new}, which the same test already uses: both sides would be {new}"
+    return None
+
+
 def compare(path, before, after, removed, available, renames):
     old_tree, new_tree = parse(before), parse(after)
     if old_tree is None or new_tree is None:
@@ -149,6 +207,9 @@ def compare(path, before, after, removed, available, renames):
             return f"{path}: an import of {bound} was added, which is not the new name of a removed one"
         if what[0] != "from" or what[2] != bound or what[1] not in sources:
             return f"{path}: {bound} is now imported from elsewhere or under another name, not renamed where the removed name came from"
+    clash = same_on_both_sides(old_tree, new_tree, renames)
+    if clash:
+        return f"{path}: {clash}"
     # A removed function renamed to a class that an assert only constructs: an object is always true.
     for node in ast.walk(new_tree):
         if isinstance(node, ast.Assert) and isinstance(node.test, ast.Call) and isinstance(node.test.func, ast.Name):

@@ -48,14 +48,17 @@ function moduleIn(paths: readonly string[], module: string): boolean {
 }
 
 /**
- * Whether the tree has `module` where it is importable under that name: `shop/helpers.py` in the package
- * `shop` (shop/__init__.py tracked) is `shop.helpers`, not `helpers`; `src/shop/__init__.py` is `shop`.
+ * Whether the tree has `module` as the project's own code, importable under that name: `shop/helpers.py` in
+ * the package `shop` (shop/__init__.py tracked) is `shop.helpers`, not `helpers`; `src/shop/__init__.py` is
+ * `shop`. A helper under `tests/` or `test/` is the tests' own: a test that cannot import it has a wrong
+ * import or path, which a test fix repairs, not a project to install.
  */
 function importableIn(paths: readonly string[], module: string): boolean {
   const rel = module.split(".").join("/");
   const tracked = new Set(paths);
   return paths.some((p) => {
     const path = "/" + p;
+    if (/\/(tests?)\//.test(path)) return false;
     const at = [`/${rel}.py`, `/${rel}/__init__.py`, `/${rel}.pyi`].find((end) => path.endsWith(end)) ??
       (path.includes(`/${rel}/`) ? `/${rel}/` : undefined);
     if (at === undefined) return false;

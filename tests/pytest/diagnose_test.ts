@@ -202,3 +202,24 @@ Deno.test("a package the project renamed, in a shallow clone: still stopped, but
     await repo.cleanup();
   }
 });
+
+Deno.test("a test moved away from the helper it imports by bare name is a test fix, not a project to install", async () => {
+  // tests/unit/factory.py was importable as `factory` while the test sat next to it (pytest's rootdir
+  // insertion); the test moved to tests/, so its import must change: a test fix.
+  const { discovery, diagnosis } = await diagnose({
+    files: {
+      "shop/__init__.py": "def price():\n    return 3\n",
+      "tests/unit/factory.py": "def make():\n    return 3\n",
+      "tests/unit/test_price.py": "from factory import make\n\n\ndef test_price():\n    assert make() == 3\n",
+    },
+    commits: [{
+      message: "move the test up",
+      files: {
+        "tests/unit/test_price.py": null,
+        "tests/test_price.py": "from factory import make\n\n\ndef test_price():\n    assert make() == 3\n",
+      },
+    }],
+  });
+  assert.match(discovery.confirmed[0].traceback, /No module named 'factory'/);
+  assert.equal(diagnosis, undefined, diagnosis?.message);
+});

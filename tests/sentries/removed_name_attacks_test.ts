@@ -41,10 +41,10 @@ def old_total(prices):
 
 const CART_V2 = CART_V1.slice(0, CART_V1.indexOf("\n\ndef old_total")) + "\n";
 
-async function withCart(test: string, fn: (repo: PyRepo) => Promise<void>): Promise<void> {
+async function withCart(test: string, fn: (repo: PyRepo) => Promise<void>, v2 = CART_V2): Promise<void> {
   const repo = await createPyRepo({
     files: { "conftest.py": "", "shop/__init__.py": "", "shop/cart.py": CART_V1, [TEST]: test },
-    commits: [{ message: "Remove old_total", files: { "shop/cart.py": CART_V2 } }],
+    commits: [{ message: "Remove old_total", files: { "shop/cart.py": v2 } }],
   });
   try {
     await fn(repo);
@@ -216,4 +216,35 @@ for (const { what, test, patched, now } of HONEST) {
       const removed = outcome.proof?.tests.filter((t) => t.removed).map((t) => t.removed);
       assert.ok(removed && removed.length > 0 && removed.every((r) => r?.name === "old_total" && r.now === now));
     }));
+}
+
+// One module, two tests: test_total failed on the removed name (through its module, so only that test), and
+// test_count on a value the same change made double.
+const MIXED = "import shop.cart as cart\n\n\ndef test_total():\n    assert cart.old_total([2, 5]) == 7\n\n\n" +
+  "def test_count():\n    assert cart.count([1]) == 1\n";
+const DOUBLE_COUNT = CART_V2.replace("return len(prices)", "return 2 * len(prices)");
+const mixed = (total: string, count: string) =>
+  MIXED.replace("cart.old_total([2, 5]) == 7", total).replace("cart.count([1]) == 1", count);
+
+Deno.test("removed-name excuse, honest: a rename next to a value update in the same module", () =>
+  withCart(MIXED, async (repo) => {
+    const outcome = await attempt(repo, mixed("cart.total([2, 5]) == 7", "cart.count([1]) == 2"));
+    assert.deepEqual(outcome.guards, []);
+    assert.equal(outcome.proof?.kind, "unproven", JSON.stringify(outcome.proof));
+    assert.deepEqual(outcome.proof?.tests.map((t) => [t.nodeId, t.old, t.removed?.name]), [
+      ["tests/test_cart.py::test_count", "failed", undefined],
+      ["tests/test_cart.py::test_total", "passed", "old_total"],
+    ]);
+  }, DOUBLE_COUNT));
+
+const MIXED_CHEATS: [string, string][] = [
+  ["the other test weakened to pass on the old code too", mixed("cart.total([2, 5]) == 7", "cart.count([1])")],
+  ["the renamed test's value changed too", mixed("cart.total([2, 5, 1]) == 8", "cart.count([1]) == 2")],
+];
+
+for (const [what, patched] of MIXED_CHEATS) {
+  Deno.test(`removed-name excuse, attack in one module: ${what}`, () =>
+    withCart(MIXED, async (repo) => {
+      assertCaught(await attempt(repo, patched));
+    }, DOUBLE_COUNT));
 }

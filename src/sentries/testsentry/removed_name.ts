@@ -98,6 +98,9 @@ export async function excuseRemovedNames(q: RemovedNameQuery): Promise<RemovedNa
       oldSources,
       newSources,
       files: files.filter((f) => bearsOn(f, own)),
+      testFile: failure.file,
+      // The repaired test's top-level name (a function, or its class): another test function may change.
+      test: failure.nodeId.split("::")[1]?.replace(/\[.*$/, ""),
     });
     if (typeof reply === "string") {
       problems.push(`${failure.nodeId}: ${reply}`);
@@ -139,6 +142,8 @@ async function checkRenames(
     oldSources: string[];
     newSources: string[];
     files: ChangedFile[];
+    testFile: string;
+    test?: string;
   },
 ): Promise<ScriptReply | string> {
   try {

@@ -1,9 +1,10 @@
 /**
  * The Python half of the removed-name check of the differential proof (removed_name.ts), run by python3 with
- * `ast` and `tokenize`. It reads {missing, projectNames, oldSources, newSources, files: [{path, before, after}]} on stdin and
- * prints {removed, renames, problem}: which of the missing names the old source defines at module level and the
- * new source no longer does, and whether each given file differs from HEAD only by renaming those names to
- * names the new source defines (`problem` says where it does not). Import statements may be added, removed or
+ * `ast` and `tokenize`. It reads {missing, projectNames, oldSources, newSources, files: [{path, before, after}],
+ * testFile, test} on stdin and prints {removed, renames, problem}: which of the missing names the old source
+ * defines at module level and the new source no longer does, and whether each given file differs from HEAD only
+ * by renaming those names to names the new source defines (`problem` says where it does not); in the repaired
+ * test's own module, another top-level test function it does not use may differ (its own proof judges it). Import statements may be added, removed or
  * rewritten when what they bind is such a name; any other token that changed (a literal, an operator, an
  * expected value, an extra or missing statement) is a problem.
  */
@@ -171,12 +172,50 @@ def same_on_both_sides(old_tree, new_tree, renames):
     return None
 
 
-def compare(path, before, after, removed, available, renames):
+def top_units(tree, src):
+    # (name, text) of each top-level statement but imports; a function's decorators go with it.
+    lines = src.splitlines(True)
+    out = []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        name = node.name if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else None
+        out.append((name, node, "".join(lines[start - 1:node.end_lineno])))
+    return out
+
+
+def compare_units(path, old_tree, new_tree, old_code, new_code, test, removed, available, renames):
+    # Another test function of the module may change (its own proof judges it) when the repaired test neither
+    # is it nor uses it; every other statement must differ only by the rename.
+    old_units, new_units = top_units(old_tree, old_code), top_units(new_tree, new_code)
+    if [u[0] for u in old_units] != [u[0] for u in new_units]:
+        return f"{path}: statements were added, removed or reordered, not only names renamed"
+    for index, ((name, node, old_text), (_, _, new_text)) in enumerate(zip(old_units, new_units)):
+        others = set().union(*[names_in(u[1]) for i, u in enumerate(old_units) if i != index])
+        if name and name != test and name.startswith("test") and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and name not in others:
+            continue
+        problem = compare_tokens(path, old_text, new_text, removed, available, renames)
+        if problem:
+            return problem
+    return None
+
+
+def compare(path, before, after, removed, available, renames, test=None):
     old_tree, new_tree = parse(before), parse(after)
     if old_tree is None or new_tree is None:
         return f"{path} does not parse"
     old_imports, old_code = split_imports(before, old_tree)
     new_imports, new_code = split_imports(after, new_tree)
+    problem = compare_tokens(path, old_code, new_code, removed, available, renames)
+    if problem and test:
+        problem = compare_units(path, old_tree, new_tree, old_code, new_code, test, removed, available, renames)
+    if problem:
+        return problem
+    return compare_imports(path, old_tree, new_tree, old_imports, new_imports, removed, available, renames)
+
+
+def compare_tokens(path, old_code, new_code, removed, available, renames):
     try:
         old_tokens, new_tokens = tokens(old_code), tokens(new_code)
     except (tokenize.TokenError, SyntaxError) as e:
@@ -194,6 +233,10 @@ def compare(path, before, after, removed, available, renames):
             return f"{path}: {old_value} became {new_value}, which the new source does not define"
         if renames.setdefault(old_value, new_value) != new_value:
             return f"{path}: {old_value} became both {renames[old_value]} and {new_value}"
+    return None
+
+
+def compare_imports(path, old_tree, new_tree, old_imports, new_imports, removed, available, renames):
     gone = [b for b in old_imports if b not in new_imports]
     added = [b for b in new_imports if b not in old_imports]
     for what, bound in gone:
@@ -233,6 +276,7 @@ for f in data["files"]:
     if f["before"] is None or f["after"] is None or not f["path"].endswith(".py"):
         problem = f"{f['path']} was added, deleted or is not Python"
     else:
-        problem = compare(f["path"], f["before"], f["after"], set(removed), new_defined, renames)
+        test = data.get("test") if f["path"] == data.get("testFile") else None
+        problem = compare(f["path"], f["before"], f["after"], set(removed), new_defined, renames, test)
 print(json.dumps({"removed": removed, "renames": renames, "problem": problem}))
 `;

@@ -121,6 +121,11 @@ const CHEATS: { what: string; test: string; patched: string }[] = [
     patched: "from shop.cart import Cart\n\n\ndef test_total():\n    assert Cart([2, 5])\n",
   },
   {
+    what: "renamed through its module to a project class that the assert only constructs (always true)",
+    test: "import shop.cart as cart\n\n\ndef test_total():\n    assert cart.old_total([2, 5])\n",
+    patched: "import shop.cart as cart\n\n\ndef test_total():\n    assert cart.Cart([2, 5])\n",
+  },
+  {
     what: "renamed to a library function the source only imports (fsum, through a star import)",
     test: "from shop.cart import *\n\n\ndef test_total():\n    assert old_total([2, 5]) == 7\n",
     patched: "from shop.cart import *\n\n\ndef test_total():\n    assert fsum([2, 5]) == 7\n",

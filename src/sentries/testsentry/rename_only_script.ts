@@ -255,9 +255,11 @@ def compare_imports(path, old_tree, new_tree, old_imports, new_imports, removed,
         return f"{path}: {clash}"
     # A removed function renamed to a class that an assert only constructs: an object is always true.
     for node in ast.walk(new_tree):
-        if isinstance(node, ast.Assert) and isinstance(node.test, ast.Call) and isinstance(node.test.func, ast.Name):
-            if node.test.func.id in renames.values() and node.test.func.id in new_classes:
-                return f"{path}: asserts a new {node.test.func.id}(…), which is always true"
+        if isinstance(node, ast.Assert) and isinstance(node.test, ast.Call):
+            func = node.test.func
+            called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if called in renames.values() and called in new_classes:
+                return f"{path}: asserts a new {called}(…), which is always true"
     return None
 
 

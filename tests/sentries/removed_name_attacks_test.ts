@@ -245,11 +245,31 @@ Deno.test("removed-name excuse, honest: a rename next to a value update in the s
 const MIXED_CHEATS: [string, string][] = [
   ["the other test weakened to pass on the old code too", mixed("cart.total([2, 5]) == 7", "cart.count([1])")],
   ["the renamed test's value changed too", mixed("cart.total([2, 5, 1]) == 8", "cart.count([1]) == 2")],
+  [
+    "the other test sets a module global that the renamed test compares with",
+    "import shop.cart as cart\n\nEXPECTED = 8\n\n\ndef test_count():\n    global EXPECTED\n    EXPECTED = 7\n" +
+    "    assert cart.count([1]) == 2\n\n\ndef test_total():\n    assert cart.total([2, 5]) == EXPECTED\n",
+  ],
+  [
+    "the other test mutates a module-level list that the renamed test compares with",
+    "import shop.cart as cart\n\nEXPECTED = [8]\n\n\ndef test_count():\n    EXPECTED[0] = 7\n" +
+    "    assert cart.count([1]) == 2\n\n\ndef test_total():\n    assert cart.total([2, 5]) == EXPECTED[0]\n",
+  ],
 ];
+
+/** The module at HEAD for a cheat: the patched text with the rename undone and the other test as before. */
+const headOf = (patched: string) =>
+  patched.includes("EXPECTED")
+    ? patched.replace("cart.total([2, 5])", "cart.old_total([2, 5])").replace(
+      "    global EXPECTED\n    EXPECTED = 7\n",
+      "",
+    )
+      .replace("    EXPECTED[0] = 7\n", "").replace("cart.count([1]) == 2", "cart.count([1]) == 1")
+    : MIXED;
 
 for (const [what, patched] of MIXED_CHEATS) {
   Deno.test(`removed-name excuse, attack in one module: ${what}`, () =>
-    withCart(MIXED, async (repo) => {
+    withCart(headOf(patched), async (repo) => {
       assertCaught(await attempt(repo, patched));
     }, DOUBLE_COUNT));
 }

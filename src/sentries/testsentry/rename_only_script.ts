@@ -185,15 +185,31 @@ def top_units(tree, src):
     return out
 
 
+def keeps_to_itself(node, module_bound):
+    # A test function that can change what another test sees (a global it sets, a module-level name it reads and
+    # could mutate) is not left to its own proof.
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.Global, ast.Nonlocal)):
+            return False
+        if isinstance(sub, ast.Name) and sub.id in module_bound:
+            return False
+    return True
+
+
 def compare_units(path, old_tree, new_tree, old_code, new_code, test, removed, available, renames):
     # Another test function of the module may change (its own proof judges it) when the repaired test neither
     # is it nor uses it; every other statement must differ only by the rename.
     old_units, new_units = top_units(old_tree, old_code), top_units(new_tree, new_code)
     if [u[0] for u in old_units] != [u[0] for u in new_units]:
         return f"{path}: statements were added, removed or reordered, not only names renamed"
-    for index, ((name, node, old_text), (_, _, new_text)) in enumerate(zip(old_units, new_units)):
+    module_bound = set()
+    for _, node, _ in old_units + new_units:
+        module_bound |= {node.name} if hasattr(node, "name") else {
+            sub.id for sub in ast.walk(node) if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store)
+        }
+    for index, ((name, node, old_text), (_, new_node, new_text)) in enumerate(zip(old_units, new_units)):
         others = set().union(*[names_in(u[1]) for i, u in enumerate(old_units) if i != index])
-        if name and name != test and name.startswith("test") and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and name not in others:
+        if name and name != test and name.startswith("test") and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and name not in others and keeps_to_itself(new_node, module_bound - {name}):
             continue
         problem = compare_tokens(path, old_text, new_text, removed, available, renames)
         if problem:

@@ -141,6 +141,16 @@ export class PythonChecker {
     return checker;
   }
 
+  /** Starts a checker for `fn` (the process starts now, while `fn` does other work) and closes it after. */
+  static async using<T>(fn: (checker: PythonChecker) => Promise<T>): Promise<T> {
+    const checker = PythonChecker.start();
+    try {
+      return await fn(checker);
+    } finally {
+      await checker.close();
+    }
+  }
+
   #spawn(): void {
     try {
       this.#driver = new Driver(spawnProgram(this.python, ["-I", "-c", DRIVER]));

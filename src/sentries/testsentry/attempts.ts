@@ -141,12 +141,7 @@ function proveAgainstOldSource(
 export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsOutcome> {
   if (input.checker) return await attemptFixes(input, input.checker);
   // Started now, it is ready when the first answer comes back from the model.
-  const checker = PythonChecker.start();
-  try {
-    return await attemptFixes(input, checker);
-  } finally {
-    await checker.close();
-  }
+  return await PythonChecker.using((checker) => attemptFixes(input, checker));
 }
 
 async function attemptFixes(input: AttemptInput, checker: PythonChecker): Promise<AttemptsOutcome> {

@@ -44,12 +44,7 @@ import { botIdentity } from "../run_metadata.ts";
 export async function runTestSentry(options: TestSentryOptions): Promise<TestsReport> {
   // The patch guards' Python process starts first: it needs nothing of the run, starts while git makes the
   // worktree (not while pytest warms up) and is ready long before the model's first patch.
-  const checker = PythonChecker.start();
-  try {
-    return await runTests(options, checker);
-  } finally {
-    await checker.close();
-  }
+  return await PythonChecker.using((checker) => runTests(options, checker));
 }
 
 async function runTests(options: TestSentryOptions, checker: PythonChecker): Promise<TestsReport> {

@@ -129,61 +129,157 @@ export async function createOverlayWorktree(
 }
 
 /**
- * The same view without a second checkout: in `worktree` (our own temporary worktree at `headSha`, the patch
- * applied), the source files that differ from `oldSha` are put back as they were there while `fn` runs, then
- * restored to `headSha` (checked). Test files and the patch stay as they are. Costs only the changed files.
+ * The old versions of the source files that differ between `oldSha` and `headSha`, exported ahead of the
+ * proof (while the patch is still being written and checked), so that putting them in place for the run costs
+ * no git process: see {@link withOldSourceInPlace}.
  */
-export async function withOldSourceInPlace<T>(
+export interface OldSourceExport {
+  oldSha: string;
+  headSha: string;
+  /** Source files modified since `oldSha` (their old versions are under `dir`). */
+  modifiedSince: string[];
+  /** Source files `headSha` added: moved aside for the run. */
+  addedSince: string[];
+  /** Source files `headSha` deleted: their old versions (under `dir`) are put back for the run. */
+  deletedSince: string[];
+  /** Where the old versions are, as `git checkout-index --prefix` wrote them (modes and links included). */
+  dir: string;
+  /** A folder on the worktree's file system for moving its own files aside. */
+  scratch: string;
+}
+
+/**
+ * Exports the old source for {@link withOldSourceInPlace}: the changed files' old versions go under a new
+ * folder in `scratch` (which must be on the worktree's file system; the worktree's own temporary folder), read
+ * through a temporary index, so the worktree's index and files are not touched.
+ */
+export async function exportOldSource(
   worktree: Git,
+  scratch: string,
   oldSha: string,
   headSha: string,
   isTestPath: (path: string) => boolean,
-  fn: () => Promise<T>,
-): Promise<T> {
+): Promise<OldSourceExport> {
   const diff = await worktree.run(["diff", "--name-status", "--no-renames", "-z", oldSha, headSha]);
   const fields = diff.stdout.split("\0").filter((f) => f !== "");
-  const addedSince: string[] = [];
-  const fromOld: string[] = []; // modified or deleted since: both come back from the old commit
-  const deletedSince: string[] = [];
+  const found: Pick<OldSourceExport, "modifiedSince" | "addedSince" | "deletedSince"> = {
+    modifiedSince: [],
+    addedSince: [],
+    deletedSince: [],
+  };
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const [status, path] = [fields[i], fields[i + 1]];
     if (isTestPath(path)) continue;
-    if (status === "A") addedSince.push(path);
-    else fromOld.push(path);
-    if (status === "D") deletedSince.push(path);
+    if (status === "A") found.addedSince.push(path);
+    else if (status === "D") found.deletedSince.push(path);
+    else found.modifiedSince.push(path);
   }
-  const touched = [...fromOld, ...addedSince];
-  if (touched.length === 0) return await fn();
+  const folder = await Deno.makeTempDir({ dir: scratch, prefix: "old-source-" });
+  const dir = join(folder, "files");
+  const fromOld = [...found.modifiedSince, ...found.deletedSince];
+  if (fromOld.length > 0) {
+    const env = { GIT_INDEX_FILE: join(folder, "index") }; // a throwaway index: the worktree's stays as it is
+    await worktree.run(["read-tree", oldSha], { env });
+    await worktree.run(["checkout-index", "-z", "--stdin", `--prefix=${dir}/`], {
+      env,
+      stdin: fromOld.join("\0"),
+    });
+  }
+  return { oldSha, headSha, ...found, dir, scratch: folder };
+}
+
+/**
+ * The old view without a second checkout: in `worktree` (our own temporary worktree at `headSha`, the patch
+ * applied), the exported source files that differ from `oldSha` are put in place of today's while `fn` runs:
+ * today's are moved aside (renamed, so they come back exactly as they were), the old ones copied in. Test files
+ * and the patch stay as they are. Afterwards every file is checked to be back (the same file, nothing of the
+ * old source left); no git process runs.
+ */
+export async function withOldSourceInPlace<T>(
+  worktree: Git,
+  view: OldSourceExport,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const present = [...view.modifiedSince, ...view.addedSince];
+  const fromOld = [...view.modifiedSince, ...view.deletedSince];
+  if (present.length + fromOld.length === 0) return await fn();
+  const aside = await Deno.makeTempDir({ dir: view.scratch, prefix: "aside-" });
+  const moved: { path: string; before: Deno.FileInfo }[] = [];
+  const created: string[] = []; // folders made for a deleted file, outermost first
+  const copied: string[] = [];
   let outcome: { ok: true; value: T } | { ok: false; error: unknown };
   try {
-    for (const path of addedSince) await Deno.remove(join(worktree.dir, path)).catch(() => {});
-    // The files only: the index stays at headSha's, so nothing needs to be unstaged afterwards.
-    for (let i = 0; i < fromOld.length; i += 200) {
-      await worktree.run(["restore", `--source=${oldSha}`, "--worktree", "--", ...fromOld.slice(i, i + 200)]);
+    for (const path of present) {
+      const before = await Deno.lstat(join(worktree.dir, path));
+      await Deno.mkdir(dirname(join(aside, path)), { recursive: true });
+      await Deno.rename(join(worktree.dir, path), join(aside, path));
+      moved.push({ path, before });
+    }
+    for (const path of fromOld) {
+      const folder = await firstMissingFolder(worktree.dir, dirname(path));
+      if (folder) {
+        await Deno.mkdir(join(worktree.dir, folder), { recursive: true });
+        created.push(folder);
+      }
+      copied.push(path);
+      await copyEntry(join(view.dir, path), join(worktree.dir, path));
     }
     outcome = { ok: true, value: await fn() };
   } catch (error) {
     outcome = { ok: false, error };
   }
-  await restoreSource(worktree, headSha, touched, addedSince, fromOld, deletedSince);
+  await putBack(worktree.dir, aside, moved, copied, created, view.deletedSince);
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
 }
 
-/** Puts the worktree's source back at `headSha` after {@link withOldSourceInPlace}, and checks nothing is left. */
-async function restoreSource(
-  worktree: Git,
-  headSha: string,
-  touched: string[],
-  addedSince: string[],
-  fromOld: string[],
+/** The outermost folder of `folder` (relative to `root`) that does not exist, or undefined when it does. */
+async function firstMissingFolder(root: string, folder: string): Promise<string | undefined> {
+  if (folder === "." || folder === "") return undefined;
+  const parts = folder.split("/");
+  for (let i = 1; i <= parts.length; i++) {
+    const prefix = parts.slice(0, i).join("/");
+    try {
+      await Deno.lstat(join(root, prefix));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return prefix;
+      throw err;
+    }
+  }
+  return undefined;
+}
+
+/** Copies a file as git wrote it: a symbolic link as a link, a file with its content and mode. */
+async function copyEntry(from: string, to: string): Promise<void> {
+  const info = await Deno.lstat(from);
+  if (info.isSymlink) await Deno.symlink(await Deno.readLink(from), to);
+  else await Deno.copyFile(from, to);
+}
+
+/** Puts the worktree back after {@link withOldSourceInPlace}, and checks that it is. */
+async function putBack(
+  root: string,
+  aside: string,
+  moved: { path: string; before: Deno.FileInfo }[],
+  copied: string[],
+  created: string[],
   deletedSince: string[],
 ): Promise<void> {
-  for (const path of deletedSince) await Deno.remove(join(worktree.dir, path)).catch(() => {});
-  const back = [...addedSince, ...fromOld.filter((p) => !deletedSince.includes(p))];
-  for (let i = 0; i < back.length; i += 200) {
-    await worktree.run(["restore", `--source=${headSha}`, "--worktree", "--", ...back.slice(i, i + 200)]);
+  const problems: string[] = [];
+  for (const path of copied) await Deno.remove(join(root, path)).catch(() => {});
+  for (const folder of created.reverse()) await Deno.remove(join(root, folder), { recursive: true }).catch(() => {});
+  for (const { path } of moved) {
+    await Deno.rename(join(aside, path), join(root, path)).catch((err) => problems.push(`${path} (${err.message})`));
   }
-  const left = await worktree.run(["diff", "--name-only", headSha, "--", ...touched]);
-  if (left.stdout.trim()) throw new Error(`could not restore the worktree's source: ${left.stdout.trim()}`);
+  for (const { path, before } of moved) {
+    const after = await Deno.lstat(join(root, path)).catch(() => undefined);
+    const same = after && after.ino === before.ino && after.dev === before.dev && after.size === before.size &&
+      after.mtime?.getTime() === before.mtime?.getTime();
+    if (!same && !problems.some((p) => p.startsWith(`${path} `))) problems.push(path);
+  }
+  for (const path of deletedSince) {
+    if (await Deno.lstat(join(root, path)).then(() => true, () => false)) problems.push(`${path} (left behind)`);
+  }
+  await Deno.remove(aside, { recursive: true }).catch(() => {});
+  if (problems.length > 0) throw new Error(`could not restore the worktree's source: ${problems.join(", ")}`);
 }

@@ -45,6 +45,32 @@ for (const command of [["pytest"], ["python3", "-m", "pytest"]]) {
   });
 }
 
+Deno.test("the server's rehearsal leaves the children nothing but warm caches, and they find its objects frozen", async () => {
+  // The project's own module has the rehearsal's name: the child must import this one, not a leftover.
+  const check = "import gc, os, sys\n\n\ndef test_clean():\n" +
+    "    assert not any('sentries-rehearsal' in p for p in sys.path)\n" +
+    "    assert sys.modules[__name__].__file__ == os.path.abspath(__file__)\n" +
+    "    assert os.path.dirname(__file__).endswith('tests')\n" +
+    "    assert gc.get_freeze_count() > 0\n";
+  const dir = await tempRepo({ "tests/test_sentries_rehearsal.py": check });
+  const tmp = await Deno.makeTempDir({ prefix: "sentries-fork-tmp-" });
+  const server = await PytestForkServer.start(["python3", "-m", "pytest"], { env: { ...PYTEST_ENV, TMPDIR: tmp } });
+  assert.ok(server);
+  try {
+    // The first run goes while the server rehearses; the second after it.
+    for (const round of ["during", "after"]) {
+      const run = await server.run([...QUIET, "tests"], { cwd: dir, timeoutMs: 60_000 });
+      assert.equal(run.code, 0, `${round} the rehearsal: ${run.stdout}\n${run.stderr}`);
+    }
+    const left = [...Deno.readDirSync(tmp)].map((e) => e.name).filter((n) => n.startsWith("sentries-rehearsal"));
+    assert.deepEqual(left, [], "the rehearsal's folder is gone");
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
 Deno.test("a run past its timeout stops the forked child and the server; later runs start pytest normally", async () => {
   const marker = join(await Deno.makeTempDir(), "finished");
   const dir = await tempRepo({

@@ -16,7 +16,7 @@ export const WRITE_SITES: Record<string, string> = {
   "src/pytest/fork_server.ts":
     "writes its pytest plugin and each run's output into its own temporary folder ($TMPDIR/sentries-forkserver-*)",
   "src/git/overlay.ts":
-    "puts files back inside a temporary worktree for the proof: the old source in the fix's worktree (restored and checked after), or the patched tests over a second worktree at the old commit",
+    "puts files back inside a temporary worktree for the proof: the old source, exported into the worktree's own temporary folder, in the fix's worktree (restored and checked after), or the patched tests over a second worktree at the old commit",
   "src/sentries/testsentry/prove.ts": "writes and removes the proof's probe module inside the temporary worktree",
   "src/patch/write.ts": "writes a guarded patch's files inside the worktree (paths re-checked, symlinks resolved)",
   "src/delivery/deliver.ts": "writes .sentries-metadata.json inside the worktree before committing it",

@@ -19,7 +19,7 @@ import { patcherMessages } from "./prompts.ts";
 import type { AttemptReport } from "./report.ts";
 import { type Verification, verifyFix } from "./verify.ts";
 import type { Git } from "../../git/git.ts";
-import { type DifferentialProof, proveFix } from "./prove.ts";
+import { type DifferentialProof, type PreparedProof, prepareProof, proveFix } from "./prove.ts";
 
 export interface AttemptInput {
   config: Config;
@@ -70,7 +70,7 @@ export function patcherContext(context: TestContext, verbatim: string[]): string
  * worktree and says why for the patcher. Another step (e.g. proving the repaired tests against the old
  * source) goes after verify, as one more `if (!…ok)` that returns its own feedback.
  */
-export function testsCheck(input: AttemptInput): PatchCheck<FixProof> {
+export function testsCheck(input: AttemptInput, proofPrepared?: Promise<PreparedProof>): PatchCheck<FixProof> {
   const { worktree, state } = input;
   return async (patch: AcceptedPatch, attempt: number): Promise<CheckOutcome<FixProof>> => {
     await state.step(
@@ -103,7 +103,7 @@ export function testsCheck(input: AttemptInput): PatchCheck<FixProof> {
     const differential = await state.step(
       "prove",
       "re-running the repaired tests on the old source",
-      () => proveAgainstOldSource(input, input.origin!, patch, verification),
+      () => proveAgainstOldSource(input, input.origin!, patch, verification, proofPrepared),
     );
     if (differential.kind === "refused") {
       log.info(`  attempt ${attempt}: a repaired test passes on the old source too`);
@@ -119,13 +119,12 @@ function proveAgainstOldSource(
   origin: NonNullable<AttemptInput["origin"]>,
   patch: AcceptedPatch,
   verification: Verification,
+  prepared?: Promise<PreparedProof>,
 ): Promise<DifferentialProof> {
   const last = verification.runs[verification.runs.length - 1];
   return proveFix({
-    repo: origin.repo,
-    headSha: origin.headSha,
-    pullRequestBase: origin.pullRequestBase,
-    sourceFiles: input.context.sourceFiles,
+    ...proofSource(input, origin),
+    prepared,
     changes: patch.changes.map((c) => ({ path: c.path, content: c.newContent })),
     repaired: verification.repaired,
     failedBefore: input.discovery.confirmed,
@@ -134,8 +133,18 @@ function proveAgainstOldSource(
     currentTrees: [input.worktree.dir, origin.userTree],
     pytest: input.pytest,
     signal: input.signal,
-    inPlace: { worktree: input.worktree.git, currentTrees: [origin.userTree] },
   });
+}
+
+/** Where the proof's old source comes from: the same for every attempt. */
+function proofSource(input: AttemptInput, origin: NonNullable<AttemptInput["origin"]>) {
+  return {
+    repo: origin.repo,
+    headSha: origin.headSha,
+    pullRequestBase: origin.pullRequestBase,
+    sourceFiles: input.context.sourceFiles,
+    inPlace: { worktree: input.worktree.git, currentTrees: [origin.userTree] },
+  };
 }
 
 export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsOutcome> {
@@ -155,6 +164,9 @@ async function attemptFixes(input: AttemptInput, checker: PythonChecker): Promis
   });
   // The planner's context as it was: the patch call then reuses the planner call's prompt cache (prompts.ts).
   const contextText = input.context.text;
+  // The proof's old source does not depend on the patch: found and exported while the model writes it.
+  const proofPrepared = input.origin ? prepareProof(proofSource(input, input.origin)) : undefined;
+  proofPrepared?.catch(() => {}); // awaited by the prove step, which reports a failure
   const outcome = await runAttemptLoop({
     llm: input.llm,
     config,
@@ -165,7 +177,7 @@ async function attemptFixes(input: AttemptInput, checker: PythonChecker): Promis
       patcherMessages(config.editFormat, limits, { plan: input.plan, contextText, files, feedback }),
     noChangesFeedback: "You answered NO_CHANGES, but the tests fail. Change the tests according to the plan.",
     editable: files,
-    check: testsCheck({ ...input, checker }),
+    check: testsCheck({ ...input, checker }, proofPrepared),
     checker,
     signal: input.signal,
   });

@@ -6,10 +6,18 @@
  * longer checks what changed, and the patch is refused with a reason for the patcher — unless the change only
  * removed a name the test used and the patch only renamed it (removed_name.ts): then it is left unproven.
  */
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { isTestFile } from "../../context/resolve.ts";
 import type { Git } from "../../git/git.ts";
-import { createOverlayWorktree, findOldSource, type OverlayFile, withOldSourceInPlace } from "../../git/overlay.ts";
+import {
+  createOverlayWorktree,
+  exportOldSource,
+  findOldSource,
+  type OldSource,
+  type OldSourceExport,
+  type OverlayFile,
+  withOldSourceInPlace,
+} from "../../git/overlay.ts";
 import { log } from "../../log.ts";
 import { moduleOf, type PytestConfig, type PytestRun, runPytest, unusableRunReason } from "../../pytest/mod.ts";
 import type { RepairedTest } from "../../pytest/repaired.ts";
@@ -87,6 +95,33 @@ export interface ProveInput {
    * a worktree Sentries owns; `currentTrees` then names the folders besides it that hold the new code.
    */
   inPlace?: { worktree: Git; currentTrees: string[] };
+  /** {@link prepareProof} for this input, started ahead; else the proof prepares itself. */
+  prepared?: Promise<PreparedProof>;
+}
+
+/** What the proof needs before there is a patch: the commit with the old source, and (in place) its files. */
+export interface PreparedProof {
+  old: OldSource;
+  /** For a proof in place: the old versions of the changed source files, exported beside the worktree. */
+  view?: OldSourceExport;
+}
+
+/**
+ * Finds the old source and, for a proof in place, exports its changed files into the worktree's own temporary
+ * folder (removed with it). Nothing here depends on the patch: the attempts start it once, ahead of the first.
+ */
+export async function prepareProof(
+  input: Pick<ProveInput, "repo" | "headSha" | "pullRequestBase" | "sourceFiles" | "inPlace">,
+): Promise<PreparedProof> {
+  const old = await findOldSource(input.repo, {
+    headSha: input.headSha,
+    pullRequestBase: input.pullRequestBase,
+    sourceFiles: input.sourceFiles,
+    isTestPath: isTestFile,
+  });
+  if (old.kind === "none" || !input.inPlace) return { old };
+  const { worktree } = input.inPlace;
+  return { old, view: await exportOldSource(worktree, dirname(worktree.dir), old.sha, input.headSha, isTestFile) };
 }
 
 export const PROBE_FILE = "sentries_old_source_probe.py";
@@ -95,12 +130,8 @@ export async function proveFix(input: ProveInput): Promise<DifferentialProof> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const tests: TestProof[] = input.repaired.map((t) => ({ nodeId: t.nodeId, before: t.before }));
-  const old = await findOldSource(input.repo, {
-    headSha: input.headSha,
-    pullRequestBase: input.pullRequestBase,
-    sourceFiles: input.sourceFiles,
-    isTestPath: isTestFile,
-  });
+  const { old, view } = await (input.prepared ?? prepareProof(input));
+  log.debug(`proof: old source ready after ${elapsed()} ms${input.prepared ? " (prepared ahead)" : ""}`);
   if (old.kind === "none") return { kind: "unproven", reason: old.reason, tests, durationMs: elapsed() };
   const at = { oldSha: old.sha, oldLabel: old.label, rule: old.rule };
   const judgeIn = async (dir: string, currentTrees: string[]): Promise<DifferentialProof> => {
@@ -109,6 +140,7 @@ export async function proveFix(input: ProveInput): Promise<DifferentialProof> {
     await Deno.writeTextFile(probeFile, probeSource(dir, currentTrees, topLevelNames(input.sourceFiles)));
     try {
       const run = await runOld(dir, input, probe);
+      log.debug(`proof: pytest on the old source took ${run.durationMs} ms`);
       let judged = judge(input, run, probe, old.label);
       if (judged.kind === "refused") {
         const excused = await excusePasses(input, judged.tests, old.sha);
@@ -119,15 +151,14 @@ export async function proveFix(input: ProveInput): Promise<DifferentialProof> {
       await Deno.remove(probeFile).catch(() => {});
     }
   };
-  if (input.inPlace) {
+  if (input.inPlace && view) {
     const { worktree, currentTrees } = input.inPlace;
-    return await withOldSourceInPlace(
-      worktree,
-      old.sha,
-      input.headSha,
-      isTestFile,
-      () => judgeIn(worktree.dir, currentTrees),
-    );
+    try {
+      return await withOldSourceInPlace(worktree, view, () => judgeIn(worktree.dir, currentTrees));
+    } finally {
+      // Prepared here, for this proof only: its export goes now (one started ahead serves every attempt).
+      if (!input.prepared) await Deno.remove(view.scratch, { recursive: true }).catch(() => {});
+    }
   }
   const worktree = await createOverlayWorktree(
     input.repo,
@@ -331,13 +362,24 @@ _CURRENT = [os.path.realpath(p) + os.sep for p in ${py(currentTrees.map((t) => r
 _NAMES = set(${py(projectNames)})
 
 
+def _real(path, folders):
+    # os.path.realpath(path), resolving each folder once: several hundred modules live in a few dozen folders.
+    folder, base = os.path.split(path)
+    real_folder = folders.get(folder)
+    if real_folder is None:
+        real_folder = folders[folder] = os.path.realpath(folder)
+    joined = os.path.join(real_folder, base)
+    return os.path.realpath(joined) if os.path.islink(joined) else joined
+
+
 def _wrong_imports():
     wrong = []
+    folders = {}
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)
         if not path:
             continue
-        real = os.path.realpath(path)
+        real = _real(os.path.abspath(path), folders)
         if real.startswith(_OLD):
             continue
         installed = "site-packages" in real or "dist-packages" in real

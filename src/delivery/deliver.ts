@@ -4,6 +4,7 @@
  * trailers). What is done with them is planned in plan.ts and carried out in
  * execute.ts.
  */
+import { GitError } from "../errors.ts";
 import type { Git, Identity } from "../git/git.ts";
 import type { GitHub, LabelSpec } from "../github/mod.ts";
 import { renderMetadataMarker, truncateBody } from "../github/mod.ts";
@@ -50,12 +51,18 @@ export interface CommitRequest {
   identity: Identity;
 }
 
-/** A branch name not taken yet: two runs in the same second get `-2`, `-3`, … */
-export async function freeBranchName(git: Git, wanted: string): Promise<string> {
+/**
+ * Creates and switches to a branch of a name not taken yet: two runs in the same second get `-2`, `-3`, …
+ * (git refuses a name that exists; asking first would cost a git process every time).
+ */
+export async function switchToNewBranch(git: Git, wanted: string): Promise<string> {
   for (let n = 1;; n++) {
     const name = n === 1 ? wanted : `${wanted}-${n}`;
-    const taken = await git.run(["rev-parse", "--verify", "--quiet", `refs/heads/${name}`], { allowFail: true });
-    if (taken.code !== 0) return name;
+    const switched = await git.run(["switch", "--quiet", "-c", name], { allowFail: true });
+    if (switched.code === 0) return name;
+    if (!/already exists/.test(switched.stderr)) {
+      throw new GitError(`git switch failed: ${switched.stderr.trim().split("\n").slice(-3).join(" ")}`);
+    }
   }
 }
 
@@ -64,8 +71,7 @@ export async function freeBranchName(git: Git, wanted: string): Promise<string> 
  * Returns the commit and the branch name actually used.
  */
 export async function commitOnBotBranch(req: CommitRequest): Promise<{ commit: string; branch: string }> {
-  const branch = await freeBranchName(req.worktree, req.branch);
-  await req.worktree.run(["switch", "--quiet", "-c", branch]);
+  const branch = await switchToNewBranch(req.worktree, req.branch);
   const metadataPath = `${req.worktree.dir}/${METADATA_FILE}`;
   // The commit may hold a symlink by that name (pointing anywhere): remove the entry, never write through it.
   await Deno.remove(metadataPath).catch((err) => {

@@ -5,6 +5,6 @@
  */
 export type { EditFormat, FileChange, GuardPolicy, PatchProblem, PreparedPatch, SentryKind } from "./types.ts";
 export { defaultPolicy, type PolicyOverrides, resolvePolicy } from "./policy.ts";
-export { type PrepareOptions, preparePatch } from "./prepare.ts";
+export { type PrepareOptions, preparePatch, TESTS_GUARD_SCRIPTS } from "./prepare.ts";
 export { writeChanges } from "./write.ts";
 export { editFormatInstructions, formatProblemsForModel } from "./feedback.ts";

@@ -15,6 +15,7 @@ import { checkWeakening } from "./guard_weakening.ts";
 import { findProjectModules } from "./project_modules.ts";
 import { checkPythonParses } from "./python_check.ts";
 import { PythonChecker } from "./python_checker.ts";
+import { TEST_INTEGRITY_SCRIPT } from "./test_integrity_script.ts";
 import type { EditFormat, FileChange, FileEdit, GuardPolicy, PatchProblem, PreparedPatch } from "./types.ts";
 import { problem } from "./types.ts";
 
@@ -105,6 +106,9 @@ export async function preparePatch(modelText: string, opts: PrepareOptions): Pro
     linesRemoved: canonical.linesRemoved,
   };
 }
+
+/** The scripts TestSentry's guards run on the checker: compiled when it starts (PythonChecker.start). */
+export const TESTS_GUARD_SCRIPTS: readonly string[] = [TEST_INTEGRITY_SCRIPT];
 
 /** The Python checks on the run's checker, or on one process started for them when there is none. */
 async function withChecker(

@@ -58,6 +58,7 @@ export class PytestForkServer {
     await Deno.writeTextFile(join(pluginDir, `${FORK_SERVER_MODULE}.py`), FORK_SERVER_SOURCE);
     const original = options.env.PYTHONPATH ?? readEnv("PYTHONPATH") ?? "";
     let child: Deno.ChildProcess;
+    log.debug(`pytest fork server: starting \`${command.join(" ")}\``);
     try {
       child = spawnProgram(
         command[0],
@@ -142,8 +143,10 @@ export class PytestForkServer {
         if (!stopped) throw new Error("the pytest fork server stopped answering");
         return { code: -1, stdout, stderr, timedOut: stopped === "timeout", durationMs: performance.now() - started };
       }
-      const { code } = JSON.parse(reply) as { code: number };
-      return { code, stdout, stderr, timedOut: false, durationMs: performance.now() - started };
+      const { code, ms } = JSON.parse(reply) as { code: number; ms?: number };
+      const durationMs = performance.now() - started;
+      log.debug(`pytest fork server: run took ${Math.round(durationMs)} ms (the forked child ${ms} ms)`);
+      return { code, stdout, stderr, timedOut: false, durationMs };
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);

@@ -9,8 +9,9 @@
  * run still starts from a clean process but skips the start-up cost.
  *
  * Two things make every child cheaper still. The server's objects are frozen
- * (`gc.freeze()`, meant for forking servers) before each fork, so the garbage
- * collections pytest runs at the end of a session skip them. And while the first
+ * (`gc.freeze()`, meant for forking servers) once pytest is configured and again
+ * before each fork, so the garbage collections pytest runs at the end of a
+ * session (the server's own one included) skip them. And while the first
  * child runs, the server rehearses once: a small session of the shape a re-run
  * has (an ini file, a failing assertion's traceback, a JUnit report) in a folder
  * of its own, so what pytest does lazily the first time (reading the ini with
@@ -31,6 +32,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 import traceback
 
 _READY = ${JSON.stringify(FORK_SERVER_READY)}
@@ -40,6 +42,9 @@ _child = 0
 
 def pytest_configure(config):
     if os.environ.pop("SENTRIES_FORK_SERVER", None) == "1":
+        # pytest and its plugins are imported and registered by now: the collections at the end of this
+        # session (pytest runs gc.collect() there) need not walk them.
+        gc.freeze()
         atexit.register(_serve)
 
 
@@ -161,6 +166,7 @@ def _serve():
         if not line.strip():
             continue
         request = json.loads(line)
+        started = time.perf_counter()
         sys.stdout.flush()
         sys.stderr.flush()
         gc.freeze()
@@ -180,7 +186,8 @@ def _serve():
         _, status = os.waitpid(pid, 0)
         _child = 0
         code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
-        replies.write(_DONE + " " + json.dumps({"code": code}) + "\\n")
+        ms = round((time.perf_counter() - started) * 1000)
+        replies.write(_DONE + " " + json.dumps({"code": code, "ms": ms}) + "\\n")
         replies.flush()
     # stdin closed: the run is over. The server's own pytest session ended long ago and every child has been
     # waited for, so there is nothing left to tear down: skip the interpreter's slow exit (every module of

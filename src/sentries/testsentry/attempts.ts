@@ -7,7 +7,7 @@ import type { Config } from "../../config/load.ts";
 import type { Worktree } from "../../git/worktree.ts";
 import type { LlmClient } from "../../llm/mod.ts";
 import { log } from "../../log.ts";
-import { resolvePolicy, writeChanges } from "../../patch/mod.ts";
+import { resolvePolicy, TESTS_GUARD_SCRIPTS, writeChanges } from "../../patch/mod.ts";
 import { PythonChecker } from "../../patch/python_checker.ts";
 import type { Discovery, PytestConfig } from "../../pytest/mod.ts";
 import { renderSections, type TestContext } from "../../context/mod.ts";
@@ -150,7 +150,7 @@ function proofSource(input: AttemptInput, origin: NonNullable<AttemptInput["orig
 export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsOutcome> {
   if (input.checker) return await attemptFixes(input, input.checker);
   // Started now, it is ready when the first answer comes back from the model.
-  return await PythonChecker.using((checker) => attemptFixes(input, checker));
+  return await PythonChecker.using((checker) => attemptFixes(input, checker), TESTS_GUARD_SCRIPTS);
 }
 
 async function attemptFixes(input: AttemptInput, checker: PythonChecker): Promise<AttemptsOutcome> {

@@ -14,6 +14,7 @@ import { diagnoseEnvironment } from "../../pytest/diagnose_facts.ts";
 import { withProjectEnvironment } from "../../pytest/environment.ts";
 import { worktreePytestEnv } from "../../pytest/isolation.ts";
 import { resolvePolicy } from "../../patch/policy.ts";
+import { TESTS_GUARD_SCRIPTS } from "../../patch/prepare.ts";
 import { startWarmUp, type WarmUp } from "./warm_up.ts";
 import { PythonChecker } from "../../patch/python_checker.ts";
 import { buildTestContext } from "../../context/mod.ts";
@@ -44,7 +45,7 @@ import { botIdentity } from "../run_metadata.ts";
 export async function runTestSentry(options: TestSentryOptions): Promise<TestsReport> {
   // The patch guards' Python process starts first: it needs nothing of the run, starts while git makes the
   // worktree (not while pytest warms up) and is ready long before the model's first patch.
-  return await PythonChecker.using((checker) => runTests(options, checker));
+  return await PythonChecker.using((checker) => runTests(options, checker), TESTS_GUARD_SCRIPTS);
 }
 
 async function runTests(options: TestSentryOptions, checker: PythonChecker): Promise<TestsReport> {

@@ -129,3 +129,24 @@ Deno.test("preparePatch runs its Python checks on the run's checker when it is g
     assert.deepEqual([...new Set(after.problems.map((p) => p.code))], ["python.unavailable"]);
   }
 });
+
+Deno.test("python checker: a script compiled ahead runs only when asked, and one that does not compile fails then", async () => {
+  const marker = join(await Deno.makeTempDir(), "ran");
+  const script = `open(${JSON.stringify(marker)}, "a").write("x")\nprint("done")`;
+  const broken = "def broken(:\n    pass";
+  const checker = PythonChecker.start("python3", [script, broken]);
+  try {
+    const pid = await pidOf(checker); // queued after both compilations: they are done by now
+    assert.equal(await Deno.stat(marker).then(() => true, () => false), false, "compiling does not run it");
+    const ran = await checker.run(script, "", { timeoutMs });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(ran.stdout.trim(), "done");
+    assert.equal(await Deno.readTextFile(marker), "x", "it ran once, when asked");
+    const failed = await checker.run(broken, "", { timeoutMs });
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /SyntaxError/);
+    assert.equal(await pidOf(checker), pid, "one process throughout");
+  } finally {
+    await checker.close();
+  }
+});

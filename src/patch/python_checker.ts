@@ -5,7 +5,8 @@
  * once per run, and a process started ahead of time (`PythonChecker.start` while pytest or the model works)
  * costs nothing when the guard needs it. Each script runs as `python3 -I -c SCRIPT` would run it: its own
  * fresh globals, `__name__ == "__main__"`, stdin/stdout/stderr of its own, the given working directory, and
- * `-I` so a module in the repository (say `ast.py`) cannot shadow the stdlib.
+ * `-I` so a module in the repository (say `ast.py`) cannot shadow the stdlib. The scripts use the standard
+ * library only, so `-S` skips `site` (and whatever `.pth` files of the installed packages would import).
  */
 import { log } from "../log.ts";
 import { spawnProgram } from "../proc/run.ts";
@@ -161,7 +162,7 @@ export class PythonChecker {
 
   #spawn(): void {
     try {
-      this.#driver = new Driver(spawnProgram(this.python, ["-I", "-c", DRIVER]));
+      this.#driver = new Driver(spawnProgram(this.python, ["-I", "-S", "-c", DRIVER]));
       this.#startError = undefined;
     } catch (err) {
       this.#driver = undefined;

@@ -150,3 +150,14 @@ Deno.test("python checker: a script compiled ahead runs only when asked, and one
     await checker.close();
   }
 });
+
+Deno.test("python checker: the process starts without site (no .pth file of an installed package runs)", async () => {
+  const checker = PythonChecker.start();
+  try {
+    const r = await checker.run("import sys\nprint('site' in sys.modules, sys.flags.no_site)", "", { timeoutMs });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), "False 1");
+  } finally {
+    await checker.close();
+  }
+});

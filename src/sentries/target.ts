@@ -61,15 +61,17 @@ export async function resolveTarget(
   repo: Git,
   eventPath = (readEnv("GITHUB_EVENT_PATH") || undefined),
 ): Promise<RunTarget> {
-  await requireRepository(repo);
   // Independent reads, started together (each git start costs more than its work); their errors are
-  // reported in the order the reads are listed.
+  // reported in the order the reads are listed, after the one that says the folder is not a repository.
   const [root, head, status, current] = await inOrder(
     repo.toplevel(),
     requireHeadCommit(repo),
     repo.statusLines(),
     repo.currentBranch(),
-  );
+  ).catch(async (err) => {
+    await requireRepository(repo);
+    throw err;
+  });
   const dirty = hasUncommittedWork(status);
   const pullRequest = await runPullRequest(eventPath);
   if (pullRequest) {

@@ -21,7 +21,8 @@ export async function createWorktree(repo: Git, commit: string, signal?: AbortSi
   const dir = join(parent, "repo");
   // A run killed with SIGKILL could not remove its worktree; forget those whose folder is gone.
   await repo.run(["worktree", "prune"], { allowFail: true });
-  await repo.run(["worktree", "add", "--detach", "--quiet", dir, commit]);
+  // Parallel checkout (git 2.32+; older versions ignore the setting): writing the files is most of the cost.
+  await repo.run(["-c", "checkout.workers=0", "worktree", "add", "--detach", "--quiet", dir, commit]);
   const git = new Git(dir, signal);
   let removed = false;
   return {

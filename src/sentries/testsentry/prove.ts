@@ -354,6 +354,7 @@ export function topLevelNames(sourceFiles: string[]): string[] {
 function probeSource(oldDir: string, currentTrees: string[], projectNames: string[]): string {
   const py = (value: unknown) => JSON.stringify(value);
   return `# Written by Sentries into its temporary old-source worktree; never committed.
+"""PYTEST_DONT_REWRITE"""  # no assert statement here for pytest to rewrite: it need not parse the module
 import os
 import sys
 

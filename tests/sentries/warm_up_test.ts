@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Git } from "../../src/git/git.ts";
 import { createWorktree } from "../../src/git/worktree.ts";
 import { runPytest } from "../../src/pytest/mod.ts";
-import { startWarmUp } from "../../src/sentries/testsentry/warm_up.ts";
+import { startEarlyWarmUp, startWarmUp } from "../../src/sentries/testsentry/warm_up.ts";
 import { createPyRepo, type PyRepo } from "../support/pyrepo.ts";
 
 const SRC_LAYOUT = {
@@ -96,4 +96,75 @@ Deno.test("warm-up: forking off starts no server", async () => {
   } finally {
     await repo.cleanup();
   }
+});
+
+/** The early start as the pipeline makes it: from `repoPath`, before the target is known; then startWarmUp. */
+async function earlyThenTarget(repo: PyRepo, repoPath: string) {
+  const git = new Git(repo.dir);
+  const baseSha = (await repo.git("rev-parse", "HEAD")).trim();
+  const earlier = startEarlyWarmUp({ pytestFork: "on", pytestCommand: undefined, repoPath });
+  const root = await Deno.realPath(repo.dir); // as `git rev-parse --show-toplevel` gives it
+  const warmUp = await startWarmUp({ pytestFork: "on", pytestCommand: undefined }, git, { baseSha, root }, earlier);
+  const worktree = await createWorktree(git, baseSha);
+  try {
+    const forkServer = warmUp.forWorktree(worktree.dir);
+    const server = await forkServer;
+    const run = server
+      ? await runPytest(worktree.dir, { command: [...server.command], forkServer }, ["tests/test_shop.py"])
+      : undefined;
+    const earlyServer = await earlier?.server;
+    return { earlier, kept: earlyServer !== undefined && earlyServer === server, earlyServer, run, warmUp };
+  } finally {
+    await warmUp.stop();
+    await worktree.remove();
+  }
+}
+
+Deno.test("early warm-up: started before the target is known, and kept when the target confirms it", async () => {
+  const repo = await createPyRepo({ files: FLAT_LAYOUT });
+  try {
+    const { earlier, kept, run } = await withoutPythonPath(() => earlyThenTarget(repo, repo.dir));
+    assert.ok(earlier, "a flat layout at the folder given: started at once");
+    assert.equal(kept, true);
+    assert.deepEqual([run?.exitCode, run?.failures], [0, []], run?.outputTail);
+  } finally {
+    await repo.cleanup();
+  }
+});
+
+Deno.test("early warm-up: given up when the target says otherwise, never started where the folder shows why not", async () => {
+  const repo = await createPyRepo({ files: FLAT_LAYOUT });
+  try {
+    // Pointed at a subfolder: the root is elsewhere, so its environment may differ.
+    const sub = await withoutPythonPath(() => earlyThenTarget(repo, join(repo.dir, "tests")));
+    assert.ok(sub.earlier);
+    assert.equal(sub.kept, false);
+    assert.equal(sub.earlyServer?.alive ?? false, false, "the early server was ended");
+    assert.equal(sub.run?.exitCode, 0, sub.run?.outputTail);
+  } finally {
+    await repo.cleanup();
+  }
+  const src = await createPyRepo({ files: SRC_LAYOUT });
+  try {
+    // src/ in the folder: the worktree's src/ must come first, so nothing starts early.
+    assert.equal(startEarlyWarmUp({ pytestFork: "on", pytestCommand: undefined, repoPath: src.dir }), undefined);
+    // src/ deleted in the user's tree but still at the commit: started, then given up.
+    await Deno.remove(join(src.dir, "src"), { recursive: true });
+    const gone = await withoutPythonPath(() => earlyThenTarget(src, src.dir));
+    assert.ok(gone.earlier);
+    assert.equal(gone.kept, false);
+    assert.equal(gone.warmUp.early, false);
+    assert.deepEqual([gone.run?.exitCode, gone.run?.failures], [0, []], gone.run?.outputTail);
+  } finally {
+    await src.cleanup();
+  }
+  const saved = Deno.env.get("PYTHONPATH");
+  Deno.env.set("PYTHONPATH", "lib");
+  try {
+    assert.equal(startEarlyWarmUp({ pytestFork: "on", pytestCommand: undefined, repoPath: "." }), undefined);
+  } finally {
+    if (saved === undefined) Deno.env.delete("PYTHONPATH");
+    else Deno.env.set("PYTHONPATH", saved);
+  }
+  assert.equal(startEarlyWarmUp({ pytestFork: "off", pytestCommand: undefined, repoPath: "." }), undefined);
 });

@@ -15,7 +15,7 @@ import { withProjectEnvironment } from "../../pytest/environment.ts";
 import { worktreePytestEnv } from "../../pytest/isolation.ts";
 import { resolvePolicy } from "../../patch/policy.ts";
 import { TESTS_GUARD_SCRIPTS } from "../../patch/prepare.ts";
-import { startWarmUp, type WarmUp } from "./warm_up.ts";
+import { startEarlyWarmUp, startWarmUp, type WarmUp } from "./warm_up.ts";
 import { PythonChecker } from "../../patch/python_checker.ts";
 import { buildTestContext } from "../../context/mod.ts";
 import type { TestSentryOptions } from "./options.ts";
@@ -54,14 +54,23 @@ async function runTests(options: TestSentryOptions, checker: PythonChecker): Pro
   const repo = new Git(config.repoPath, signal);
 
   // isolate
-  const target = await resolveTarget(repo);
-  if (target.dirty) {
-    log.warn("the working tree has uncommitted changes; the fix is based on HEAD and leaves them alone");
+  // Warms up a pytest to fork the re-runs from: before git is asked anything, or while it makes the worktree,
+  // where the server's environment cannot depend on the worktree (warm_up.ts).
+  const earlier = startEarlyWarmUp(config);
+  let target: RunTarget;
+  let warmUp: WarmUp;
+  try {
+    target = await resolveTarget(repo);
+    if (target.dirty) {
+      log.warn("the working tree has uncommitted changes; the fix is based on HEAD and leaves them alone");
+    }
+    // The project's Python environment (issue 14.3): VIRTUAL_ENV, then .venv/ or venv/ at the root, then PATH.
+    options = withProjectEnvironment(options, target.root);
+    warmUp = await startWarmUp(options.config, repo, target, earlier);
+  } catch (err) {
+    await earlier?.stop();
+    throw err;
   }
-  // The project's Python environment (issue 14.3): VIRTUAL_ENV, then .venv/ or venv/ at the root, then PATH.
-  options = withProjectEnvironment(options, target.root);
-  // Warms up a pytest to fork the re-runs from: while git makes the worktree where it can (warm_up.ts).
-  const warmUp = await startWarmUp(options.config, repo, target);
   let steps: StepResults;
   try {
     const worktree = await state.step(

@@ -37,8 +37,8 @@ export interface LocalFixQuery {
 /** The newest local bot branch of `sentry` with a verified fix for `key`, if any. */
 export async function findLocalFix(git: Git, q: LocalFixQuery): Promise<LocalFix | undefined> {
   const found: LocalFix[] = [];
-  const pushed = await remoteBranchNames(git);
-  for (const head of await listLocalHeads(git)) {
+  const [pushed, heads] = await Promise.all([remoteBranchNames(git), listLocalHeads(git)]);
+  for (const head of heads) {
     if (!head.name.startsWith(BRANCH_PREFIXES[q.sentry])) continue;
     const file = await git.run(["show", `${head.sha}:${METADATA_FILE}`], { allowFail: true });
     const metadata = file.code === 0 ? parseMetadataFile(file.stdout) : undefined;

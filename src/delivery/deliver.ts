@@ -52,26 +52,25 @@ export interface CommitRequest {
 }
 
 /**
- * Creates and switches to a branch of a name not taken yet: two runs in the same second get `-2`, `-3`, …
- * (git refuses a name that exists; asking first would cost a git process every time).
+ * Creates a branch at `at` with a name not taken yet: two runs in the same second get `-2`, `-3`, … (git
+ * refuses a name that exists; asking first would cost a git process every time).
  */
-export async function switchToNewBranch(git: Git, wanted: string): Promise<string> {
+export async function createNewBranch(git: Git, wanted: string, at: string): Promise<string> {
   for (let n = 1;; n++) {
     const name = n === 1 ? wanted : `${wanted}-${n}`;
-    const switched = await git.run(["switch", "--quiet", "-c", name], { allowFail: true });
-    if (switched.code === 0) return name;
-    if (!/already exists/.test(switched.stderr)) {
-      throw new GitError(`git switch failed: ${switched.stderr.trim().split("\n").slice(-3).join(" ")}`);
+    const created = await git.run(["branch", "--no-track", name, at], { allowFail: true });
+    if (created.code === 0) return name;
+    if (!/already exists/.test(created.stderr)) {
+      throw new GitError(`git branch failed: ${created.stderr.trim().split("\n").slice(-3).join(" ")}`);
     }
   }
 }
 
 /**
- * Creates the branch at the worktree's HEAD and commits the changed paths plus the metadata file.
- * Returns the commit and the branch name actually used.
+ * Commits the changed paths plus the metadata file on the worktree's (detached) HEAD, then puts the branch on
+ * that commit. Returns the commit and the branch name actually used.
  */
 export async function commitOnBotBranch(req: CommitRequest): Promise<{ commit: string; branch: string }> {
-  const branch = await switchToNewBranch(req.worktree, req.branch);
   const metadataPath = `${req.worktree.dir}/${METADATA_FILE}`;
   // The commit may hold a symlink by that name (pointing anywhere): remove the entry, never write through it.
   await Deno.remove(metadataPath).catch((err) => {
@@ -80,7 +79,12 @@ export async function commitOnBotBranch(req: CommitRequest): Promise<{ commit: s
   await Deno.writeTextFile(metadataPath, JSON.stringify(req.metadata, null, 2) + "\n", { createNew: true });
   await req.worktree.run(["add", "--", ...req.paths, METADATA_FILE]);
   const message = `${req.subject}\n\n${req.body.trim()}\n\n${commitTrailers(req.metadata)}\n`;
-  return { commit: await req.worktree.commit(message, req.identity), branch };
+  await req.worktree.commitIndex(message, req.identity);
+  const [commit, branch] = await Promise.all([
+    req.worktree.headSha(),
+    createNewBranch(req.worktree, req.branch, "HEAD"),
+  ]);
+  return { commit, branch };
 }
 
 export interface OpenedPullRequest {

@@ -78,8 +78,14 @@ export class Git {
     return (await this.text(["rev-parse", "--is-shallow-repository"])) === "true";
   }
 
-  /** Commits with an explicit identity: a CI runner often has none configured. */
+  /** Commits with an explicit identity (a CI runner often has none configured); returns the new commit. */
   async commit(message: string, identity: Identity, date?: string): Promise<string> {
+    await this.commitIndex(message, identity, date);
+    return this.headSha();
+  }
+
+  /** {@link commit} without asking for the commit afterwards (the caller reads HEAD alongside other work). */
+  async commitIndex(message: string, identity: Identity, date?: string): Promise<void> {
     const env: Record<string, string> = {
       GIT_AUTHOR_NAME: identity.name,
       GIT_AUTHOR_EMAIL: identity.email,
@@ -94,7 +100,6 @@ export class Git {
       env,
       stdin: message,
     });
-    return this.headSha();
   }
 
   async remoteUrl(remote = "origin"): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 /** The bot branch: a name already taken (two runs in the same second) gets `-2`, `-3`, …; other git errors show. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { commitOnBotBranch, switchToNewBranch } from "../../src/delivery/deliver.ts";
+import { commitOnBotBranch, createNewBranch } from "../../src/delivery/deliver.ts";
 import { GitError } from "../../src/errors.ts";
 import { Git } from "../../src/git/git.ts";
 import { createWorktree } from "../../src/git/worktree.ts";
@@ -44,9 +44,9 @@ Deno.test("a branch name git refuses for another reason is an error that says wh
   try {
     const wt = await createWorktree(new Git(repo.dir), (await repo.git("rev-parse", "HEAD")).trim());
     try {
-      await assert.rejects(switchToNewBranch(wt.git, "bad..name"), (err: unknown) => {
+      await assert.rejects(createNewBranch(wt.git, "bad..name", "HEAD"), (err: unknown) => {
         assert.ok(err instanceof GitError);
-        assert.match(err.message, /git switch failed: .*not a valid branch name/);
+        assert.match(err.message, /git branch failed: .*not a valid branch name/);
         return true;
       });
     } finally {

@@ -5,7 +5,10 @@
  * turns so both see the same machine load. Prints, and writes to bench/results/junit_overhead.md, the
  * medians and ranges of everything but the model against bare pytest, and where the time goes per step.
  *
- *   deno task bench:junit [--repeats N] [--plugins-off] [--out DIR]
+ *   deno task bench:junit [--repeats N] [--plugins-off] [--against-worktree-dir VALUE] [--out DIR]
+ *
+ * `--against-worktree-dir temp` (or a folder) interleaves: every second run sets `SENTRIES_WORKTREE_DIR` to
+ * VALUE, the others keep the default (`auto`), and both are reported side by side.
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -19,6 +22,8 @@ import { log } from "../src/log.ts";
 const STEPS = ["isolate", "discover", "context", "plan", "patch", "guard", "apply", "verify", "prove", "deliver"];
 
 interface Run {
+  /** `worktree_dir` for this run: "default", or the A/B value. */
+  worktreeDir: string;
   bareMs: number;
   nonModelMs: number;
   modelMs: number;
@@ -40,7 +45,7 @@ async function versionOf(args: string[]): Promise<string> {
   return new TextDecoder().decode(out.stdout).trim() || new TextDecoder().decode(out.stderr).trim();
 }
 
-async function measure(repeats: number, pytestArgs: string[]): Promise<Run[]> {
+async function measure(repeats: number, pytestArgs: string[], against?: string): Promise<Run[]> {
   const scenario = largeScenario();
   const repo = await buildRepo(scenario);
   const reportDir = await Deno.makeTempDir({ prefix: "sentries-bench-junit-" });
@@ -49,6 +54,9 @@ async function measure(repeats: number, pytestArgs: string[]): Promise<Run[]> {
   try {
     await barePytest(repo.dir, pytestArgs, report); // the CI's own test step: not counted
     for (let i = 0; i < repeats; i++) {
+      const worktreeDir = against && i % 2 === 1 ? against : "default";
+      if (worktreeDir === "default") Deno.env.delete("SENTRIES_WORKTREE_DIR");
+      else Deno.env.set("SENTRIES_WORKTREE_DIR", worktreeDir); // read by benchEnv (measure.ts)
       const bareMs = await barePytest(repo.dir, pytestArgs);
       const model = createSmartModel(scenario.model);
       const standIn = await startStandIn({ reply: (req) => ({ content: model.reply(req), chunkSize: 1 << 20 }) });
@@ -58,7 +66,7 @@ async function measure(repeats: number, pytestArgs: string[]): Promise<Run[]> {
         const steps: Record<string, number> = {};
         for (const t of run.timings) steps[t.step] = t.ms;
         steps.other = run.wallMs - run.timings.reduce((sum, t) => sum + t.ms, 0);
-        runs.push({ bareMs, nonModelMs: run.wallMs - run.modelMs, modelMs: run.modelMs, steps, load: 0 });
+        runs.push({ worktreeDir, bareMs, nonModelMs: run.wallMs - run.modelMs, modelMs: run.modelMs, steps, load: 0 });
       } finally {
         await standIn.close();
         await dropFixBranches(repo.dir);
@@ -66,7 +74,9 @@ async function measure(repeats: number, pytestArgs: string[]): Promise<Run[]> {
       runs[runs.length - 1].load = await loadAverage();
       const last = runs[runs.length - 1];
       console.log(
-        `run ${i + 1}/${repeats}: bare ${last.bareMs} ms, all but the model ${last.nonModelMs} ms ` +
+        `run ${i + 1}/${repeats}${
+          against ? ` (worktree_dir ${worktreeDir})` : ""
+        }: bare ${last.bareMs} ms, all but the model ${last.nonModelMs} ms ` +
           `(${(last.nonModelMs / last.bareMs).toFixed(2)}×), load ${last.load}`,
       );
     }
@@ -81,7 +91,8 @@ function range(values: number[]): string {
   return `${Math.min(...values)}–${Math.max(...values)}`;
 }
 
-function render(runs: Run[], facts: Record<string, string>): string {
+function render(all: Run[], facts: Record<string, string>): string {
+  const runs = all.filter((r) => r.worktreeDir === "default");
   const bare = median(runs.map((r) => r.bareMs));
   const nonModel = median(runs.map((r) => r.nonModelMs));
   const perRun = runs.map((r) => r.nonModelMs / r.bareMs);
@@ -93,7 +104,8 @@ function render(runs: Run[], facts: Record<string, string>): string {
     "# `sentries tests --junit-xml` on the large repository",
     "",
     `${facts.date}; ${facts.cpus} CPUs (${facts.cpu}), ${facts.deno}, ${facts.python}, ${facts.pytest}; ` +
-    `${facts.env}; load average ${range(runs.map((r) => r.load))} during the runs; ${runs.length} runs.`,
+    `${facts.env}; load average ${range(all.map((r) => r.load))} during the runs; ${runs.length} runs` +
+    (all.length > runs.length ? ` with the default \`worktree_dir\` (${all.length} in all).` : "."),
     "",
     "| | median ms | range ms |",
     "|---|--:|--:|",
@@ -110,7 +122,30 @@ function render(runs: Run[], facts: Record<string, string>): string {
     "|---|--:|--:|",
     ...stepRows,
     "",
+    ...abRows(all),
   ].join("\n");
+}
+
+/** With --against-worktree-dir: the interleaved runs of each `worktree_dir`, side by side. */
+function abRows(all: Run[]): string[] {
+  const values = [...new Set(all.map((r) => r.worktreeDir))];
+  if (values.length < 2) return [];
+  return [
+    "Interleaved, run by run (`--against-worktree-dir`):",
+    "",
+    "| `worktree_dir` | runs | bare median ms | all but the model, median ms | ratio | isolate ms | discover ms |",
+    "|---|--:|--:|--:|--:|--:|--:|",
+    ...values.map((value) => {
+      const runs = all.filter((r) => r.worktreeDir === value);
+      const bare = median(runs.map((r) => r.bareMs));
+      const nonModel = median(runs.map((r) => r.nonModelMs));
+      const step = (name: string) => median(runs.map((r) => r.steps[name] ?? 0));
+      return `| ${value === "default" ? "default (auto)" : value} | ${runs.length} | ${bare} | ${nonModel} | ${
+        (nonModel / bare).toFixed(2)
+      } | ${step("isolate")} | ${step("discover")} |`;
+    }),
+    "",
+  ];
 }
 
 async function main(): Promise<number> {
@@ -119,13 +154,15 @@ async function main(): Promise<number> {
     options: {
       repeats: { type: "string", default: "7" },
       "plugins-off": { type: "boolean", default: false },
+      "against-worktree-dir": { type: "string" },
       out: { type: "string", default: join(new URL(".", import.meta.url).pathname, "results") },
     },
   });
   log.level = "warn";
   for (const name of ["GITHUB_EVENT_PATH", "GITHUB_STEP_SUMMARY"]) Deno.env.delete(name);
   const pytestArgs = values["plugins-off"] ? NO_PLUGINS : [];
-  const runs = await measure(Number(values.repeats), pytestArgs);
+  const against = values["against-worktree-dir"];
+  const runs = await measure(Number(values.repeats), pytestArgs, against);
   const facts = {
     date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
     cpus: String(navigator.hardwareConcurrency),
@@ -138,7 +175,8 @@ async function main(): Promise<number> {
   const text = render(runs, facts);
   console.log("\n" + text);
   await Deno.mkdir(values.out, { recursive: true });
-  const file = join(values.out, values["plugins-off"] ? "junit_overhead_plugins_off.md" : "junit_overhead.md");
+  const name = `junit_overhead${values["plugins-off"] ? "_plugins_off" : ""}${against ? "_ab" : ""}.md`;
+  const file = join(values.out, name);
   await Deno.writeTextFile(file, text);
   console.log(`wrote ${file}`);
   return 0;

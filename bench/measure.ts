@@ -156,6 +156,9 @@ export function benchEnv(target: string | ModelServer): (name: string) => string
     ...(target.apiKey ? { LLM_API_KEY: target.apiKey } : {}),
     ...(target.timeoutSec ? { SENTRIES_LLM_TIMEOUT: target.timeoutSec } : {}),
   };
+  // Where the worktrees go is the machine's business: an A/B of `worktree_dir` sets it for the bench.
+  const worktreeDir = Deno.env.get("SENTRIES_WORKTREE_DIR");
+  if (worktreeDir) env.SENTRIES_WORKTREE_DIR = worktreeDir;
   return (name) => env[name];
 }
 

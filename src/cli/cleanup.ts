@@ -123,7 +123,9 @@ Exit codes: 0 done or nothing to do, 1 an action failed, 2 bad usage (e.g. --for
           return;
         }
       }
-      const outcomes = await withInterruptSignal((signal) => executePlan(plan, { git, github, bot, signal }));
+      const outcomes = await withInterruptSignal((signal) =>
+        executePlan(plan, { git, github, bot, signal, worktreeDir: config.worktreeDir })
+      );
       exitState.code = outcomeCounts(outcomes).failed > 0 ? 1 : 0;
       if (options.json) {
         writeOut(renderJson("cleanup", exitState.code, cleanupFields(plan, false, outcomes, inventory.warnings)));

@@ -14,7 +14,13 @@ import { readEnv } from "../env.ts";
 import { splitShellWords } from "./shell_words.ts";
 import { closestWord } from "./closest.ts";
 import { configRoot } from "./root.ts";
-import { type GuardOverrides, validateDotenvKeys, validateGuards, validateRepository } from "./validate.ts";
+import {
+  type GuardOverrides,
+  validateDotenvKeys,
+  validateGuards,
+  validateRepository,
+  validateWorktreeDir,
+} from "./validate.ts";
 
 export type { GuardOverrides } from "./validate.ts";
 
@@ -33,6 +39,8 @@ export interface Config {
   pytestCommand?: string[];
   pytestArgs: string[];
   pytestFork: "auto" | "on" | "off";
+  /** `auto`, `temp`, or an absolute path to an existing folder (checked at load). */
+  worktreeDir: string;
   contextTokens: number;
   maxOutputTokens: number;
   maxAttempts: number;
@@ -249,6 +257,7 @@ export async function loadConfig(options: LoadOptions): Promise<Config> {
   };
   validateGuards(guards, pyprojectPath);
   validateRepository(values.githubRepository as string | undefined, sources.githubRepository);
+  validateWorktreeDir(values.worktreeDir as string, sources.worktreeDir);
   return {
     ...(values as Omit<Config, "repoPath" | "guards" | "sources">),
     repoPath,

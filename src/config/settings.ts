@@ -130,6 +130,16 @@ export const SETTINGS: readonly SettingDef[] = [
     description: "Extra pytest arguments (split like a shell in the environment and flags)",
   },
   {
+    key: "worktreeDir",
+    toml: "worktree_dir",
+    env: "SENTRIES_WORKTREE_DIR",
+    type: "string",
+    default: "auto",
+    description: "Where temporary worktrees go: auto (/dev/shm, in memory, where it is a tmpfs that may run " +
+      "programs and has room for the checkout; else the system temp folder), temp (always the system temp " +
+      "folder), or an existing folder",
+  },
+  {
     key: "contextTokens",
     toml: "context_tokens",
     env: "SENTRIES_CONTEXT_TOKENS",

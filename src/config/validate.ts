@@ -3,6 +3,7 @@
  * pytest or any model call, and in `doctor`): the guard policies each sentry will use, the GitHub repository
  * name, and the `.env` keys nothing reads.
  */
+import { isAbsolute } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { resolvePolicy } from "../patch/policy.ts";
 import type { SentryKind } from "../patch/types.ts";
@@ -39,6 +40,28 @@ export function validateRepository(repository: string | undefined, source: strin
   throw new ConfigError(`invalid value ${JSON.stringify(repository)} for ${source ?? "GITHUB_REPOSITORY"}`, {
     hint: "use owner/name, e.g. octo-org/shop",
   });
+}
+
+/** `worktree_dir`: `auto`, `temp`, or a folder that exists, given as an absolute path. */
+export function validateWorktreeDir(value: string, source: string | undefined): void {
+  if (value === "auto" || value === "temp") return;
+  const where = source && source !== "default" ? source : "worktree_dir";
+  if (!isAbsolute(value)) {
+    throw new ConfigError(`invalid value ${JSON.stringify(value)} for ${where}: not an absolute path`, {
+      hint: "use auto, temp, or an absolute path to an existing folder, e.g. /dev/shm or /tmp",
+    });
+  }
+  let isFolder = false;
+  try {
+    isFolder = Deno.statSync(value).isDirectory;
+  } catch {
+    // missing or unreadable: said below
+  }
+  if (!isFolder) {
+    throw new ConfigError(`invalid value ${JSON.stringify(value)} for ${where}: no such folder`, {
+      hint: "create the folder first, or use auto or temp",
+    });
+  }
 }
 
 /** Names in `.env` that Sentries reads besides its settings' own. */

@@ -7,6 +7,8 @@ import { describeError, SentriesError } from "../errors.ts";
 import { type LlmClient, sameModelName } from "../llm/mod.ts";
 import { llmClientFor } from "../llm/for_config.ts";
 import { createGitHub } from "../github/mod.ts";
+import { Git } from "../git/git.ts";
+import { chooseWorktreeLocation, machineFacts } from "../git/worktree_location.ts";
 import { ProgramNotPermittedError, runProgram } from "../proc/run.ts";
 import { describeInterpreter, displayCommand, findProjectEnvironment, interpreterLine } from "../pytest/environment.ts";
 
@@ -103,6 +105,16 @@ async function checkGit(repoPath: string): Promise<CheckResult[]> {
   }
 }
 
+/** Where `sentries tests` and `docs` would check the commit out (the `worktree_dir` setting). */
+async function checkWorktrees(config: Config): Promise<CheckResult> {
+  try {
+    const where = await chooseWorktreeLocation(config.worktreeDir, machineFacts(new Git(config.repoPath), "HEAD"));
+    return { name: "temporary worktrees", status: "ok", detail: where.why };
+  } catch (err) {
+    return failFrom("temporary worktrees", err);
+  }
+}
+
 async function checkPytest(repoPath: string, command?: string[]): Promise<CheckResult> {
   // The same environment `sentries tests` uses: the configured command, VIRTUAL_ENV, .venv/ or venv/, PATH.
   const environment = findProjectEnvironment(repoPath, command);
@@ -176,6 +188,7 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
   };
   emit(await checkLlm(config, llmClientFor(config), options));
   emit(await checkGit(config.repoPath));
+  emit([await checkWorktrees(config)]);
   emit([await checkPytest(config.repoPath, config.pytestCommand)]);
   emit([await checkGitHub(config)]);
   return results;

@@ -97,8 +97,10 @@ export async function createOverlayWorktree(
   files: OverlayFile[],
   isTestPath: (path: string) => boolean,
   signal?: AbortSignal,
+  /** The `worktree_dir` setting. */
+  location?: string,
 ): Promise<Worktree> {
-  const worktree = await createWorktree(repo, oldSha, signal);
+  const worktree = await createWorktree(repo, oldSha, signal, location);
   try {
     const diff = await worktree.git.run(["diff", "--name-status", "--no-renames", "-z", oldSha, headSha]);
     const fields = diff.stdout.split("\0").filter((f) => f !== "");

@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { log } from "../log.ts";
 import { Git } from "./git.ts";
+import { chooseWorktreeLocation, machineFacts, type WorktreeLocation } from "./worktree_location.ts";
 
 export interface Worktree {
   dir: string;
@@ -16,13 +17,43 @@ export interface Worktree {
   remove(): Promise<void>;
 }
 
-export async function createWorktree(repo: Git, commit: string, signal?: AbortSignal): Promise<Worktree> {
-  const parent = await Deno.makeTempDir({ prefix: "sentries-wt-" });
-  const dir = join(parent, "repo");
+/**
+ * Checks `commit` out in a new temporary worktree. `location` is the `worktree_dir` setting: `auto` (memory-backed
+ * where that is safe, worktree_location.ts), `temp`, or a folder.
+ */
+export async function createWorktree(
+  repo: Git,
+  commit: string,
+  signal?: AbortSignal,
+  location = "auto",
+): Promise<Worktree> {
   // A run killed with SIGKILL could not remove its worktree; forget those whose folder is gone.
-  await repo.run(["worktree", "prune"], { allowFail: true });
-  // Parallel checkout (git 2.32+; older versions ignore the setting): writing the files is most of the cost.
-  await repo.run(["-c", "checkout.workers=0", "worktree", "add", "--detach", "--quiet", dir, commit]);
+  const [where] = await Promise.all([
+    chooseWorktreeLocation(location, machineFacts(repo, commit)),
+    repo.run(["worktree", "prune"], { allowFail: true }),
+  ]);
+  log.debug(`worktree location: ${where.why}`);
+  return await createWorktreeIn(repo, commit, where, signal);
+}
+
+/** {@link createWorktree} where `where` says; a checkout that fails in memory is made again in the temp folder. */
+export async function createWorktreeIn(
+  repo: Git,
+  commit: string,
+  where: WorktreeLocation,
+  signal?: AbortSignal,
+): Promise<Worktree> {
+  let parent: string;
+  try {
+    parent = await checkOut(repo, commit, where);
+  } catch (err) {
+    if (where.kind !== "memory" || signal?.aborted) throw err;
+    // /dev/shm had room when asked but not now, or refused: the system temp folder then.
+    log.debug(`worktree in ${where.dir} failed (${(err as Error).message.split("\n")[0]}); using the temp folder`);
+    await repo.run(["worktree", "prune"], { allowFail: true });
+    parent = await checkOut(repo, commit, { dir: undefined, kind: "temp", why: "the system temp folder" });
+  }
+  const dir = join(parent, "repo");
   const git = new Git(dir, signal);
   let removed = false;
   return {
@@ -43,4 +74,26 @@ export async function createWorktree(repo: Git, commit: string, signal?: AbortSi
       await new Git(repo.dir).run(["worktree", "prune"], { allowFail: true });
     },
   };
+}
+
+/** `git worktree add` in a new temporary folder where `where` says; returns that folder (removed on failure). */
+async function checkOut(repo: Git, commit: string, where: WorktreeLocation): Promise<string> {
+  const parent = await Deno.makeTempDir({ dir: where.dir, prefix: "sentries-wt-" });
+  try {
+    // Parallel checkout (git 2.32+; older versions ignore the setting): writing the files is most of the cost.
+    await repo.run([
+      "-c",
+      "checkout.workers=0",
+      "worktree",
+      "add",
+      "--detach",
+      "--quiet",
+      join(parent, "repo"),
+      commit,
+    ]);
+    return parent;
+  } catch (err) {
+    await Deno.remove(parent, { recursive: true }).catch(() => {});
+    throw err;
+  }
 }

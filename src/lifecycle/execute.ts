@@ -19,6 +19,8 @@ export interface ExecuteDeps {
   bot: Identity;
   remote?: string;
   signal?: AbortSignal;
+  /** The `worktree_dir` setting, for a removal committed in a temporary worktree. */
+  worktreeDir?: string;
 }
 
 type Result = Pick<Outcome, "status" | "detail">;

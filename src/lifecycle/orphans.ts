@@ -21,6 +21,8 @@ export interface OrphanDeps {
   bot: Identity;
   remote: string;
   signal?: AbortSignal;
+  /** The `worktree_dir` setting. */
+  worktreeDir?: string;
 }
 
 function commitMessage(action: RemoveOrphanAction): string {
@@ -53,7 +55,7 @@ function pullRequestBody(action: RemoveOrphanAction): string {
 
 /** Commits the removal on `action.newBranch`; returns what was done, for the outcome. */
 export async function removeOrphanedMetadata(action: RemoveOrphanAction, deps: OrphanDeps): Promise<string> {
-  const worktree = await createWorktree(deps.git, action.commit, deps.signal);
+  const worktree = await createWorktree(deps.git, action.commit, deps.signal, deps.worktreeDir);
   let commit: string;
   try {
     await worktree.git.run(["rm", "--quiet", "--", METADATA_FILE]);

@@ -19,9 +19,31 @@ Deno.test("doctor against the stand-in server passes every check and exits 0", a
     assert.match(r.stdout, /\[ok {2}\] MODEL_PLAN installed: llama3\.1:8b-instruct-q4_K_M/);
     assert.match(r.stdout, /\[ok {2}\] MODEL_PATCH answers: deepseek-coder/);
     assert.match(r.stdout, /\[ok {2}\] pytest: pytest \d+/);
+    // Under the release permission set: the mount table, the free space and the checkout's size are readable.
+    assert.match(r.stdout, /\[ok {2}\] temporary worktrees: (\/dev\/shm, in memory \(|the system temp folder \()/);
     assert.match(r.stdout, /All checks passed/);
     // Each model got one tiny prompt.
     assert.equal(standIn.requests.length, 2);
+  } finally {
+    await repo.cleanup();
+    await standIn.close();
+  }
+});
+
+Deno.test("doctor says where worktrees go as set: SENTRIES_WORKTREE_DIR=temp, or a folder", async () => {
+  const standIn = await startStandIn();
+  const repo = await createPyRepo({ files: TINY_REPO });
+  try {
+    for (const [value, shown] of [["temp", "the system temp folder (worktree_dir = temp)"], [repo.dir, repo.dir]]) {
+      const r = await runCli(["doctor", "--json"], {
+        cwd: repo.dir,
+        env: { LLM_BASE: standIn.url, SENTRIES_WORKTREE_DIR: value },
+      });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const check = JSON.parse(r.stdout).checks.find((c: { name: string }) => c.name === "temporary worktrees");
+      assert.equal(check.status, "ok");
+      assert.ok(check.detail.startsWith(shown), check.detail);
+    }
   } finally {
     await repo.cleanup();
     await standIn.close();

@@ -115,3 +115,35 @@ Deno.test("outside any repository the given folder's own files are read", async 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("worktree_dir: a relative path or a missing folder stops at load time, naming the setting's source", async () => {
+  const dir = await dirWith({ "pyproject.toml": '[tool.sentries]\nworktree_dir = "scratch"\n' });
+  try {
+    const relative = await rejection(dir);
+    assert.equal(relative.exitCode, 2);
+    assert.match(relative.message, /"scratch" for .*pyproject\.toml \[tool\.sentries\] worktree_dir: not an absolute/);
+    assert.match(relative.hint ?? "", /auto, temp, or an absolute path/);
+    const missing = join(dir, "no-such-folder");
+    const gone = await rejection(dir, (n) => n === "SENTRIES_WORKTREE_DIR" ? missing : undefined);
+    assert.match(gone.message, /for environment variable SENTRIES_WORKTREE_DIR: no such folder/);
+    await Deno.writeTextFile(join(dir, "a-file"), "");
+    const file = await rejection(dir, (n) => n === "SENTRIES_WORKTREE_DIR" ? join(dir, "a-file") : undefined);
+    assert.match(file.message, /no such folder/); // a file is not a folder to make worktrees in
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("worktree_dir: auto (the default), temp and an existing absolute folder are accepted as given", async () => {
+  const dir = await dirWith({});
+  try {
+    assert.equal((await loadConfig({ repoPath: dir, env: noEnv })).worktreeDir, "auto");
+    for (const value of ["temp", "auto", dir]) {
+      const config = await loadConfig({ repoPath: dir, env: (n) => n === "SENTRIES_WORKTREE_DIR" ? value : undefined });
+      assert.equal(config.worktreeDir, value);
+      assert.equal(config.sources.worktreeDir, "environment variable SENTRIES_WORKTREE_DIR");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -116,7 +116,7 @@ async function documentChange(
   const worktree = await state.step(
     "isolate",
     `temporary worktree at ${range.headSha.slice(0, 7)}`,
-    () => createWorktree(repo, range.headSha, signal),
+    () => createWorktree(repo, range.headSha, signal, config.worktreeDir),
   );
   try {
     const patching = await patchDocs(options, state, worktree, {

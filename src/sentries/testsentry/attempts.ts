@@ -133,6 +133,7 @@ function proveAgainstOldSource(
     currentTrees: [input.worktree.dir, origin.userTree],
     pytest: input.pytest,
     signal: input.signal,
+    worktreeDir: input.config.worktreeDir,
   });
 }
 

@@ -76,7 +76,7 @@ async function runTests(options: TestSentryOptions, checker: PythonChecker): Pro
     const worktree = await state.step(
       "isolate",
       `temporary worktree at ${target.baseSha.slice(0, 7)}`,
-      () => createWorktree(repo, target.baseSha, signal),
+      () => createWorktree(repo, target.baseSha, signal, config.worktreeDir),
     );
     try {
       steps = await runInWorktree(options, state, target, worktree, { checker, warmUp });

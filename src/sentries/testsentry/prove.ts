@@ -95,6 +95,8 @@ export interface ProveInput {
    * a worktree Sentries owns; `currentTrees` then names the folders besides it that hold the new code.
    */
   inPlace?: { worktree: Git; currentTrees: string[] };
+  /** The `worktree_dir` setting, for a second worktree (a proof not in place). */
+  worktreeDir?: string;
   /** {@link prepareProof} for this input, started ahead; else the proof prepares itself. */
   prepared?: Promise<PreparedProof>;
 }
@@ -167,6 +169,7 @@ export async function proveFix(input: ProveInput): Promise<DifferentialProof> {
     input.changes,
     isTestFile,
     input.signal,
+    input.worktreeDir,
   );
   try {
     return await judgeIn(worktree.dir, input.currentTrees);

@@ -7,9 +7,12 @@
  * fresh globals, `__name__ == "__main__"`, stdin/stdout/stderr of its own, the given working directory, and
  * `-I` so a module in the repository (say `ast.py`) cannot shadow the stdlib. The scripts use the standard
  * library only, so `-S` skips `site` (and whatever `.pth` files of the installed packages would import).
+ * `python` is `python3` on PATH, or the project's virtualenv interpreter (started through the permitted
+ * python3, proc/python_exec.ts), so that `ast` parses what the tests' own Python parses.
  */
 import { log } from "../log.ts";
 import { spawnProgram } from "../proc/run.ts";
+import { pythonInvocation } from "../proc/python_exec.ts";
 
 export interface ScriptResult {
   code: number;
@@ -151,8 +154,12 @@ export class PythonChecker {
   }
 
   /** Starts a checker for `fn` (the process starts now, while `fn` does other work) and closes it after. */
-  static async using<T>(fn: (checker: PythonChecker) => Promise<T>, prepare: readonly string[] = []): Promise<T> {
-    const checker = PythonChecker.start("python3", prepare);
+  static async using<T>(
+    fn: (checker: PythonChecker) => Promise<T>,
+    prepare: readonly string[] = [],
+    python = "python3",
+  ): Promise<T> {
+    const checker = PythonChecker.start(python, prepare);
     try {
       return await fn(checker);
     } finally {
@@ -162,7 +169,8 @@ export class PythonChecker {
 
   #spawn(): void {
     try {
-      this.#driver = new Driver(spawnProgram(this.python, ["-I", "-S", "-c", DRIVER]));
+      const { program, args } = pythonInvocation(this.python, ["-I", "-S", "-c", DRIVER]);
+      this.#driver = new Driver(spawnProgram(program, args));
       this.#startError = undefined;
     } catch (err) {
       this.#driver = undefined;

@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { readEnv } from "../env.ts";
 import { ProgramNotPermittedError, runProgram } from "../proc/run.ts";
+import { EXEC_SHIM } from "../proc/python_exec.ts";
 
 export type InterpreterSource = "SENTRIES_PYTEST_COMMAND" | "VIRTUAL_ENV" | ".venv" | "venv" | "PATH";
 
@@ -21,8 +22,6 @@ export interface ProjectEnvironment {
   /** The pytest command to run; undefined: the automatic PATH candidates. */
   command?: string[];
 }
-
-const EXEC_SHIM = "import os, sys; os.execv(sys.argv[1], sys.argv[1:])";
 
 /** `python3 -c <exec> <python> -m pytest`: the venv's interpreter, started through the permitted python3. */
 export function venvPytestCommand(python: string): string[] {

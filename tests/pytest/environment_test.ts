@@ -7,7 +7,9 @@ import { join } from "node:path";
 import { displayCommand, findProjectEnvironment } from "../../src/pytest/environment.ts";
 import { runProgram } from "../../src/proc/run.ts";
 import { runCli } from "../support/cli.ts";
-import { createPyRepo } from "../support/pyrepo.ts";
+import { createPyRepo, WRONG_SUM_FIX, WRONG_SUM_REPO } from "../support/pyrepo.ts";
+import { startStandIn } from "../support/standin_llm.ts";
+import { scriptedReply, UPDATE_PLAN } from "../support/scripted_models.ts";
 
 async function fakeVenv(dir: string): Promise<string> {
   await Deno.mkdir(join(dir, "bin"), { recursive: true });
@@ -83,5 +85,41 @@ Deno.test("a repository's .venv runs the tests (through the real permission set)
     );
   } finally {
     await repo.cleanup();
+  }
+});
+
+Deno.test("the patch guards' Python is the project's venv interpreter too, started under the permission set", async () => {
+  const repo = await createPyRepo({ files: { ".gitignore": ".venv/\n", ...WRONG_SUM_REPO } });
+  const standIn = await startStandIn({
+    reply: scriptedReply({ plan: UPDATE_PLAN("1. expect 5"), patches: [WRONG_SUM_FIX] }),
+  });
+  const tmp = await Deno.makeTempDir({ prefix: "sentries-venv-" });
+  try {
+    // The venv's interpreter: a real venv's python behind a wrapper that notes each start (its arguments).
+    const real = join(tmp, "real");
+    const made = await runProgram("python3", ["-m", "venv", "--without-pip", "--system-site-packages", real]);
+    assert.equal(made.code, 0, made.stderr);
+    const log = join(tmp, "starts.log");
+    await Deno.mkdir(join(repo.dir, ".venv", "bin"), { recursive: true });
+    const wrapper = join(repo.dir, ".venv", "bin", "python");
+    await Deno.writeTextFile(
+      wrapper,
+      `#!/bin/sh\nprintf '%s\\n' "$1 $2 $3" >> '${log}'\nexec '${real}/bin/python' "$@"\n`,
+    );
+    await Deno.chmod(wrapper, 0o755);
+
+    const r = await runCli(["tests", "--json"], { cwd: repo.dir, env: { LLM_BASE: standIn.url } });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.outcome, "fixed", r.stdout);
+    assert.equal(report.interpreter.source, ".venv");
+    const starts = (await Deno.readTextFile(log)).trim().split("\n");
+    // pytest ran in it, and so did the guards' checker (`-I -S -c <driver>`): one process for the run.
+    assert.ok(starts.some((l) => l.startsWith("-m pytest")), starts.join("\n"));
+    assert.equal(starts.filter((l) => l === "-I -S -c").length, 1, starts.join("\n"));
+  } finally {
+    await standIn.close();
+    await repo.cleanup();
+    await Deno.remove(tmp, { recursive: true });
   }
 });

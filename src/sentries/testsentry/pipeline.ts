@@ -11,7 +11,7 @@ import { log } from "../../log.ts";
 import { discoverFailures, type Discovery, type PytestConfig, type PytestForkServer } from "../../pytest/mod.ts";
 import { discoverFromCiReport } from "../../pytest/ci_report.ts";
 import { diagnoseEnvironment } from "../../pytest/diagnose_facts.ts";
-import { withProjectEnvironment } from "../../pytest/environment.ts";
+import { findProjectEnvironment, withProjectEnvironment } from "../../pytest/environment.ts";
 import { worktreePytestEnv } from "../../pytest/isolation.ts";
 import { resolvePolicy } from "../../patch/policy.ts";
 import { TESTS_GUARD_SCRIPTS } from "../../patch/prepare.ts";
@@ -43,12 +43,6 @@ import { findLocalFix } from "../local_duplicate.ts";
 import { botIdentity } from "../run_metadata.ts";
 
 export async function runTestSentry(options: TestSentryOptions): Promise<TestsReport> {
-  // The patch guards' Python process starts first: it needs nothing of the run, starts while git makes the
-  // worktree (not while pytest warms up) and is ready long before the model's first patch.
-  return await PythonChecker.using((checker) => runTests(options, checker), TESTS_GUARD_SCRIPTS);
-}
-
-async function runTests(options: TestSentryOptions, checker: PythonChecker): Promise<TestsReport> {
   const { config, signal } = options;
   const state = new RunState("tests", signal);
   const repo = new Git(config.repoPath, signal);
@@ -59,18 +53,41 @@ async function runTests(options: TestSentryOptions, checker: PythonChecker): Pro
   const earlier = startEarlyWarmUp(config);
   let target: RunTarget;
   let warmUp: WarmUp;
+  let guardPython: string;
   try {
     target = await resolveTarget(repo);
     if (target.dirty) {
       log.warn("the working tree has uncommitted changes; the fix is based on HEAD and leaves them alone");
     }
     // The project's Python environment (issue 14.3): VIRTUAL_ENV, then .venv/ or venv/ at the root, then PATH.
+    guardPython = findProjectEnvironment(target.root, config.pytestCommand).python ?? "python3";
     options = withProjectEnvironment(options, target.root);
     warmUp = await startWarmUp(options.config, repo, target, earlier);
   } catch (err) {
     await earlier?.stop();
     throw err;
   }
+  // The patch guards' Python process starts now, while git makes the worktree, and is ready long before the
+  // model's first patch. It is the project's own interpreter (its venv's, else python3), so the syntax check
+  // parses what the tests' Python parses: a venv's newer Python accepts syntax an older python3 would refuse.
+  return await PythonChecker.using(
+    (checker) => runTests(options, { state, repo, target, warmUp, checker }),
+    TESTS_GUARD_SCRIPTS,
+    guardPython,
+  );
+}
+
+async function runTests(
+  options: TestSentryOptions,
+  { state, repo, target, warmUp, checker }: {
+    state: RunState;
+    repo: Git;
+    target: RunTarget;
+    warmUp: WarmUp;
+    checker: PythonChecker;
+  },
+): Promise<TestsReport> {
+  const { config, signal } = options;
   let steps: StepResults;
   try {
     const worktree = await state.step(

@@ -1,0 +1,20 @@
+/**
+ * Starting a virtualenv's interpreter within the permission set: `python3` is allowed by name only (Deno
+ * resolves it on PATH when it starts), so `/repo/.venv/bin/python` is started through it — a tiny `-c` script
+ * replaces the permitted python3 with the venv's interpreter (`os.execv`), which then runs with its own
+ * arguments, standard library and site-packages. README "Which Python runs the tests" says why that widens
+ * nothing.
+ */
+
+/** The `-c` script: `python3 -c EXEC_SHIM /path/to/python ARGS…` becomes `/path/to/python ARGS…`. */
+export const EXEC_SHIM = "import os, sys; os.execv(sys.argv[1], sys.argv[1:])";
+
+/** Names started as they are (permitted, found on PATH); anything else is an interpreter's path. */
+const BY_NAME = new Set(["python3", "python"]);
+
+/** The program and arguments that run `python` (a name on PATH, or a venv's interpreter) with `args`. */
+export function pythonInvocation(python: string, args: readonly string[]): { program: string; args: string[] } {
+  if (BY_NAME.has(python)) return { program: python, args: [...args] };
+  // -I -S for the permitted python3 too: nothing of its own environment runs before the exec.
+  return { program: "python3", args: ["-I", "-S", "-c", EXEC_SHIM, python, ...args] };
+}

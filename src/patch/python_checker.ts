@@ -11,7 +11,7 @@
  * python3, proc/python_exec.ts), so that `ast` parses what the tests' own Python parses.
  */
 import { log } from "../log.ts";
-import { spawnProgram } from "../proc/run.ts";
+import { ProgramNotFoundError, spawnProgram } from "../proc/run.ts";
 import { pythonInvocation } from "../proc/python_exec.ts";
 
 export interface ScriptResult {
@@ -169,6 +169,9 @@ export class PythonChecker {
 
   #spawn(): void {
     try {
+      // A venv's interpreter is started through python3: one that is not there is said as such, not as a
+      // python3 that exited.
+      if (this.python.includes("/") && !isFile(this.python)) throw new ProgramNotFoundError(this.python);
       const { program, args } = pythonInvocation(this.python, ["-I", "-S", "-c", DRIVER]);
       this.#driver = new Driver(spawnProgram(program, args));
       this.#startError = undefined;
@@ -257,5 +260,13 @@ export class PythonChecker {
     this.#closed = true;
     await this.#queue;
     await this.#driver?.close();
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
   }
 }

@@ -69,8 +69,9 @@ export interface RunResult {
 /** Thrown when the program itself cannot be started (missing or not permitted). */
 export class ProgramNotFoundError extends SentriesError {
   constructor(readonly program: string, cause?: unknown) {
-    super(`\`${program}\` was not found on PATH`, {
-      hint: `install ${program} or add it to PATH`,
+    const path = program.includes("/");
+    super(path ? `\`${program}\` does not exist` : `\`${program}\` was not found on PATH`, {
+      hint: path ? "check the path, or recreate the virtualenv it belongs to" : `install ${program} or add it to PATH`,
       code: "proc.not_found",
       cause,
     });

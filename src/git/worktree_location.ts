@@ -86,7 +86,7 @@ export async function chooseWorktreeLocation(setting: string, facts: LocationFac
   return { dir: setting, kind: "configured", why: `${setting} (worktree_dir)` };
 }
 
-/** The machine's facts; the checkout's size is the blobs' at `commit` (`git ls-tree -r -l`, from the index). */
+/** The machine's facts; the checkout's size is the sum of the blobs in `commit`'s tree (`git ls-tree -r -l`). */
 export function machineFacts(repo: Git, commit: string): LocationFacts {
   return {
     os: Deno.build.os,

@@ -1,7 +1,7 @@
 /**
- * Python files must still parse after the change. Checked with the target repository's own
- * Python (its virtualenv's interpreter, else python3) and `ast`, in one process for all changed files (sources go over stdin as JSON): the
- * run's PythonChecker when it has one, else a process of its own.
+ * Python files must still parse after the change. Checked with the target repository's own Python (its
+ * virtualenv's interpreter, else python3) and `ast`, in one process for all changed files (sources go over
+ * stdin as JSON): the run's PythonChecker when it has one, else a process of its own.
  */
 import { PythonChecker, type ScriptResult } from "./python_checker.ts";
 import { type FileChange, type PatchProblem, problem } from "./types.ts";

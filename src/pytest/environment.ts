@@ -112,13 +112,13 @@ export function interpreterLine(i: Interpreter): string {
 }
 
 /**
- * The run's options with the project's environment filled in: a virtualenv found here becomes the pytest
- * command, and its source ("VIRTUAL_ENV", ".venv", "venv") the command's source, for hints and the report.
+ * The run's options with the project's environment (findProjectEnvironment for the run's root) filled in: a
+ * virtualenv found there becomes the pytest command, and its source ("VIRTUAL_ENV", ".venv", "venv") the
+ * command's source, for hints and the report.
  */
 export function withProjectEnvironment<
   T extends { config: { pytestCommand?: string[]; sources: Record<string, string> } },
->(options: T, repoRoot: string): T {
-  const found = findProjectEnvironment(repoRoot, options.config.pytestCommand);
+>(options: T, found: ProjectEnvironment): T {
   if (!found.python || !found.command) return options;
   const config = {
     ...options.config,

@@ -60,8 +60,9 @@ export async function runTestSentry(options: TestSentryOptions): Promise<TestsRe
       log.warn("the working tree has uncommitted changes; the fix is based on HEAD and leaves them alone");
     }
     // The project's Python environment (issue 14.3): VIRTUAL_ENV, then .venv/ or venv/ at the root, then PATH.
-    guardPython = findProjectEnvironment(target.root, config.pytestCommand).python ?? "python3";
-    options = withProjectEnvironment(options, target.root);
+    const environment = findProjectEnvironment(target.root, config.pytestCommand);
+    guardPython = environment.python ?? "python3";
+    options = withProjectEnvironment(options, environment);
     warmUp = await startWarmUp(options.config, repo, target, earlier);
   } catch (err) {
     await earlier?.stop();

@@ -8,7 +8,8 @@
  * `-I` so a module in the repository (say `ast.py`) cannot shadow the stdlib. The scripts use the standard
  * library only, so `-S` skips `site` (and whatever `.pth` files of the installed packages would import).
  * `python` is `python3` on PATH, or the project's virtualenv interpreter (started through the permitted
- * python3, proc/python_exec.ts), so that `ast` parses what the tests' own Python parses.
+ * python3, proc/python_exec.ts), so that `ast` parses what the tests' own Python parses; `env` is what picks
+ * the tests' Python besides (a pyenv shim's PYENV_DIR, pytest/isolation.ts).
  */
 import { log } from "../log.ts";
 import { ProgramNotFoundError, spawnProgram } from "../proc/run.ts";
@@ -139,15 +140,15 @@ export class PythonChecker {
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
-  private constructor(readonly python: string) {}
+  private constructor(readonly python: string, private readonly env: Record<string, string>) {}
 
   /**
    * Starts the process now (it waits for the first check); an error starting it is thrown by `run`.
    * `prepare`: scripts the checks will run, compiled as soon as the process is up (a large guard script takes
    * ~20 ms to compile), so that the first check does not wait for it.
    */
-  static start(python = "python3", prepare: readonly string[] = []): PythonChecker {
-    const checker = new PythonChecker(python);
+  static start(python = "python3", prepare: readonly string[] = [], env: Record<string, string> = {}): PythonChecker {
+    const checker = new PythonChecker(python, env);
     checker.#spawn();
     for (const script of prepare) checker.#compile(script);
     return checker;
@@ -158,8 +159,9 @@ export class PythonChecker {
     fn: (checker: PythonChecker) => Promise<T>,
     prepare: readonly string[] = [],
     python = "python3",
+    env: Record<string, string> = {},
   ): Promise<T> {
-    const checker = PythonChecker.start(python, prepare);
+    const checker = PythonChecker.start(python, prepare, env);
     try {
       return await fn(checker);
     } finally {
@@ -173,7 +175,7 @@ export class PythonChecker {
       // python3 that exited.
       if (this.python.includes("/") && !isFile(this.python)) throw new ProgramNotFoundError(this.python);
       const { program, args } = pythonInvocation(this.python, ["-I", "-S", "-c", DRIVER]);
-      this.#driver = new Driver(spawnProgram(program, args));
+      this.#driver = new Driver(spawnProgram(program, args, { env: this.env }));
       this.#startError = undefined;
     } catch (err) {
       this.#driver = undefined;

@@ -27,6 +27,7 @@ export const PASS_THROUGH_ENV = [
   "CONDA_PREFIX",
   "PYENV_ROOT",
   "PYENV_VERSION",
+  "PYENV_DIR",
   "PYTHONPATH",
   "PYTHONHOME",
   // Lets users switch off pytest's plugin auto-loading (faster starts); pytest reads it itself.

@@ -13,9 +13,14 @@ export const AUTO_PYTEST_COMMANDS: readonly (readonly string[])[] = [
 ];
 
 export class PytestNotInstalledError extends SentriesError {
-  constructor(tried: readonly (readonly string[])[], cause?: unknown) {
+  /** `pyenv`: what a pyenv shim said (its first line) when it had no pytest for the checkout's Python. */
+  constructor(tried: readonly (readonly string[])[], cause?: unknown, pyenv?: string) {
     super(`pytest is not installed (tried ${tried.map((c) => "`" + displayCommand(c) + "`").join(", ")})`, {
-      hint: "pip install pytest (in the environment the tests run in)",
+      hint: pyenv
+        ? `pyenv picks this checkout's Python, and it has no pytest (${JSON.stringify(pyenv)}): \`pyenv version\` ` +
+          "in the checkout says which it is (and which .python-version chose it); pip install pytest there, or " +
+          "pick another version"
+        : "pip install pytest (in the environment the tests run in)",
       code: "pytest.missing",
       cause,
     });
@@ -51,6 +56,7 @@ export async function runFirstAvailablePytest(
 ): Promise<CommandRun> {
   const candidates = configured && configured.length > 0 ? [configured] : AUTO_PYTEST_COMMANDS;
   let lastCause: unknown;
+  let pyenv: string | undefined;
   for (const candidate of candidates) {
     const [program, ...prefix] = candidate;
     let result: RunResult;
@@ -65,9 +71,10 @@ export async function runFirstAvailablePytest(
     }
     if (!result.timedOut && looksLikeMissingPytest(result, await reportExists())) {
       lastCause = new Error((result.stderr || result.stdout).trim().split("\n").slice(-3).join("\n"));
+      pyenv ??= /^pyenv: .+$/m.exec(result.stderr)?.[0];
       continue;
     }
     return { command: [...candidate], result };
   }
-  throw new PytestNotInstalledError(candidates, lastCause);
+  throw new PytestNotInstalledError(candidates, lastCause, pyenv);
 }

@@ -36,7 +36,9 @@ export async function discoverFailures(repoDir: string, config: PytestConfig): P
       code: run.timedOut ? "pytest.timeout" : "pytest.unusable",
     });
   }
-  const interpreter = describeInterpreter(run.command, interpreterSourceOf(config), repoDir).catch(() => undefined);
+  const interpreter = describeInterpreter(run.command, interpreterSourceOf(config), repoDir, config.env).catch(() =>
+    undefined
+  );
   if (run.failures.length === 0) return { run, confirmed: [], flaky: [], interpreter: await interpreter };
 
   // A module that fails to import fails the same way every time: only tests are re-run.

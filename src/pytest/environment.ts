@@ -84,17 +84,19 @@ export async function describeInterpreter(
   command: readonly string[],
   source: InterpreterSource,
   cwd: string,
+  /** The runs' extra environment (a pyenv shim picks its Python by PYENV_DIR). */
+  env: Record<string, string> = {},
 ): Promise<Interpreter> {
   const shown = { source, command: displayCommand(command) };
   const m = command.indexOf("-m");
   try {
     if (m > 0 && command[m + 1] === "pytest") {
       const prefix = command.slice(0, m);
-      const r = await runProgram(prefix[0], [...prefix.slice(1), "-c", PROBE], { cwd, timeoutMs: 30_000 });
+      const r = await runProgram(prefix[0], [...prefix.slice(1), "-c", PROBE], { cwd, env, timeoutMs: 30_000 });
       const [python, pythonVersion, pytestVersion] = r.stdout.trim().split("\n");
       return r.code === 0 ? { ...shown, python, pythonVersion, pytestVersion } : shown;
     }
-    const r = await runProgram(command[0], [...command.slice(1), "--version"], { cwd, timeoutMs: 30_000 });
+    const r = await runProgram(command[0], [...command.slice(1), "--version"], { cwd, env, timeoutMs: 30_000 });
     const version = /pytest (\S+)/.exec(r.stdout + r.stderr)?.[1];
     return { ...shown, pytestVersion: version };
   } catch (err) {

@@ -163,6 +163,26 @@ Deno.test("runPytest: pytest missing is a PytestNotInstalledError with an instal
       () => runPytest(repo.dir, { command: [join(repo.dir, "no-such-pytest")] }),
       PytestNotInstalledError,
     );
+    // A pyenv shim whose Python for this checkout has no pytest says so (exit 127): the hint says where to look.
+    const shim = join(repo.dir, "pytest-shim");
+    await Deno.writeTextFile(
+      shim,
+      '#!/bin/sh\necho "pyenv: pytest: command not found" >&2\necho >&2\n' +
+        "echo \"The \\\`pytest' command exists in these Python versions:\" >&2\necho '  3.11.7' >&2\nexit 127\n",
+    );
+    await Deno.chmod(shim, 0o755);
+    await assert.rejects(
+      () => runPytest(repo.dir, { command: [shim] }),
+      (err: PytestNotInstalledError) => {
+        assert.ok(err instanceof PytestNotInstalledError);
+        assert.match(
+          err.hint ?? "",
+          /^pyenv picks this checkout's Python, and it has no pytest \("pyenv: pytest: command not found"\)/,
+        );
+        assert.match(err.hint ?? "", /`pyenv version` in the checkout/);
+        return true;
+      },
+    );
   } finally {
     await repo.cleanup();
   }

@@ -12,7 +12,7 @@ import { discoverFailures, type Discovery, type PytestConfig, type PytestForkSer
 import { discoverFromCiReport } from "../../pytest/ci_report.ts";
 import { diagnoseEnvironment } from "../../pytest/diagnose_facts.ts";
 import { findProjectEnvironment, withProjectEnvironment } from "../../pytest/environment.ts";
-import { worktreePytestEnv } from "../../pytest/isolation.ts";
+import { pyenvDirEnv, worktreePytestEnv } from "../../pytest/isolation.ts";
 import { resolvePolicy } from "../../patch/policy.ts";
 import { TESTS_GUARD_SCRIPTS } from "../../patch/prepare.ts";
 import { startEarlyWarmUp, startWarmUp, type WarmUp } from "./warm_up.ts";
@@ -54,6 +54,7 @@ export async function runTestSentry(options: TestSentryOptions): Promise<TestsRe
   let target: RunTarget;
   let warmUp: WarmUp;
   let guardPython: string;
+  let guardEnv: Record<string, string>;
   try {
     target = await resolveTarget(repo);
     if (target.dirty) {
@@ -62,6 +63,7 @@ export async function runTestSentry(options: TestSentryOptions): Promise<TestsRe
     // The project's Python environment (issue 14.3): VIRTUAL_ENV, then .venv/ or venv/ at the root, then PATH.
     const environment = findProjectEnvironment(target.root, config.pytestCommand);
     guardPython = environment.python ?? "python3";
+    guardEnv = pyenvDirEnv(target.root); // under pyenv, the checkout's .python-version picks python3's version
     options = withProjectEnvironment(options, environment);
     warmUp = await startWarmUp(options.config, repo, target, earlier);
   } catch (err) {
@@ -75,6 +77,7 @@ export async function runTestSentry(options: TestSentryOptions): Promise<TestsRe
     (checker) => runTests(options, { state, repo, target, warmUp, checker }),
     TESTS_GUARD_SCRIPTS,
     guardPython,
+    guardEnv,
   );
 }
 

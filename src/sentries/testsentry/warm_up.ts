@@ -2,8 +2,8 @@
  * The pytest fork server a run's re-runs are forked from (fork_server.ts), warming up while other work goes
  * on. Its environment is the worktree's pytest environment, so that the worktree's source wins (issue 15.4).
  * Where that environment cannot depend on the worktree — no PYTHONPATH, and no `src` at the commit's root
- * (worktreePytestEnv then adds nothing) — the server starts before the worktree exists, while git checks it
- * out; otherwise once the worktree is there, as before.
+ * (worktreePytestEnv then adds nothing but the checkout's pyenv folder, pyenvDirEnv) — the server starts before
+ * the worktree exists, while git checks it out; otherwise once the worktree is there, as before.
  *
  * The first pytest start costs more than anything else before the first re-run, so where the folder the run was
  * pointed at already shows the answer (no PYTHONPATH, no `src/` there, the pytest command its Python environment
@@ -16,7 +16,7 @@ import type { Config } from "../../config/load.ts";
 import { readEnv } from "../../env.ts";
 import type { Git } from "../../git/git.ts";
 import { AUTO_PYTEST_COMMANDS, PYTEST_ENV, type PytestForkServer, startForkServerFor } from "../../pytest/mod.ts";
-import { worktreePytestEnv } from "../../pytest/isolation.ts";
+import { pyenvDirEnv, sameEnv, worktreePytestEnv } from "../../pytest/isolation.ts";
 import { findProjectEnvironment } from "../../pytest/environment.ts";
 
 export interface WarmUp {
@@ -33,7 +33,7 @@ export function forkServerWanted(config: Pick<Config, "pytestFork">): boolean {
   return config.pytestFork === "on" || (config.pytestFork === "auto" && Deno.build.os === "linux");
 }
 
-/** No PYTHONPATH and no `src` at the commit: worktreePytestEnv can only give {} for a worktree of it. */
+/** No PYTHONPATH and no `src` at the commit: worktreePytestEnv can only give pyenvDirEnv for a worktree of it. */
 async function envFreeOfWorktree(repo: Git, commit: string): Promise<boolean> {
   if ((readEnv("PYTHONPATH") ?? "") !== "") return false;
   const listed = await repo.run(["ls-tree", "--name-only", commit, "--", "src"], { allowFail: true });
@@ -68,7 +68,8 @@ export function startEarlyWarmUp(
   }
   const command = findProjectEnvironment(folder, config.pytestCommand).command;
   const abort = new AbortController();
-  const server = startForkServerFor(command, PYTEST_ENV, AUTO_PYTEST_COMMANDS, abort.signal);
+  const env = { ...PYTEST_ENV, ...pyenvDirEnv(folder) };
+  const server = startForkServerFor(command, env, AUTO_PYTEST_COMMANDS, abort.signal);
   let stopped: Promise<void> | undefined;
   return {
     folder,
@@ -119,14 +120,16 @@ export async function startWarmUp(
   const keep = free && earlier !== undefined && earlier.folder === target.root &&
     sameCommand(earlier.command, config.pytestCommand);
   if (!keep) void earlier?.stop(); // not what this run needs: given up now (stop() waits for it)
-  const early = keep ? earlier.server : free ? start({}) : undefined;
+  // The environment a server started before the worktree has: the same for the early one (same root).
+  const earlyEnv = pyenvDirEnv(target.root);
+  const early = keep ? earlier.server : free ? start(earlyEnv) : undefined;
   let stopped = false;
   return {
     early: early !== undefined,
     forWorktree(worktreeDir) {
       if (!wanted) return undefined;
       const env = worktreePytestEnv(worktreeDir, target.root);
-      if (early && Object.keys(env).length === 0) return early;
+      if (early && sameEnv(env, earlyEnv)) return early;
       return start(env); // an early server whose environment does not fit is ended by stop()
     },
     async stop() {

@@ -28,9 +28,10 @@ export interface OverheadEnvironment {
   naiveRatio?: number;
   /**
    * `sentries tests --junit-xml` with the report of the CI's own `pytest -q --junitxml` run (that run is the
-   * CI's, not counted): its runs, the median run's split, and median(wall − model) ÷ median(bare).
+   * CI's, not counted): its runs, each after a bare `pytest -q` of its own (`bareMs`, taken in turns so both see
+   * the same machine state), the median run's split, and median(wall − model) ÷ median(bare).
    */
-  junit?: { ms: number[]; nonModelMs: number[]; sentries: RunMetrics; ratio: number };
+  junit?: { ms: number[]; nonModelMs: number[]; bareMs: number[]; sentries: RunMetrics; ratio: number };
 }
 
 export interface OverheadResult {
@@ -132,7 +133,7 @@ export async function measureOverhead(options: { repeats: number; withNaive: boo
         sentries,
         ratio: round2(mid / median(bareMs)),
       };
-      env.junit = await measureWithReport(scenario, repo.dir, args, options.repeats, median(bareMs));
+      env.junit = await measureWithReport(scenario, repo.dir, args, Math.max(options.repeats, JUNIT_MIN_REPEATS));
       if (options.withCli) {
         env.cliMs = await withModel(scenario, repo.dir, (url) => cliRun(repo.dir, url, args));
         env.cliRatio = round2(env.cliMs / median(bareMs));
@@ -152,19 +153,26 @@ export async function measureOverhead(options: { repeats: number; withNaive: boo
   return { title: scenario.title, tests, modules, environments } satisfies OverheadResult;
 }
 
+/**
+ * The `--junit-xml` runs are short (about a second) and their goal is a ratio to a bare run: at least this many,
+ * each paired with a bare run, so that one slow moment of a shared machine does not decide the median.
+ */
+const JUNIT_MIN_REPEATS = 7;
+
 async function measureWithReport(
   scenario: Scenario,
   dir: string,
   args: string[],
   repeats: number,
-  bareMedianMs: number,
 ): Promise<NonNullable<OverheadEnvironment["junit"]>> {
   const reportDir = await Deno.makeTempDir({ prefix: "sentries-bench-junit-" });
   const report = `${reportDir}/junit.xml`;
   try {
     await barePytest(dir, args, report); // the CI's own test step
     const runs: RunMetrics[] = [];
+    const bareMs: number[] = [];
     for (let i = 0; i < repeats; i++) {
+      bareMs.push(await barePytest(dir, args));
       const run = await withModel(scenario, dir, (url) => runPipeline(scenario, "smart", dir, url, args, report));
       if (run.outcome !== "fixed") {
         throw new Error(`large repo --junit-xml: expected a fix, got ${run.outcome}: ${run.message}`);
@@ -176,8 +184,9 @@ async function measureWithReport(
     return {
       ms: runs.map((r) => r.wallMs),
       nonModelMs,
+      bareMs,
       sentries: runs.find((r) => r.wallMs - r.modelMs === mid) ?? runs[0],
-      ratio: round2(mid / bareMedianMs),
+      ratio: round2(mid / median(bareMs)),
     };
   } finally {
     await Deno.remove(reportDir, { recursive: true });

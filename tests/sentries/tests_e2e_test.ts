@@ -569,6 +569,33 @@ Deno.test("Ctrl-C mid-run leaves no worktree behind", async () => {
   }
 });
 
+Deno.test("a run killed with SIGKILL leaves its worktree; the next run in the repository removes it", async () => {
+  const repo = await calcRepo();
+  const standIn = await startStandIn({ reply: () => ({ content: "VERDICT: UPDATE_TESTS\n", stallAfterChunks: 1 }) });
+  try {
+    const child = await spawnCli(["tests"], { cwd: repo.dir, env: { LLM_BASE: standIn.url } });
+    for (let i = 0; i < 200 && standIn.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(standIn.requests.length, 1, "the run reached the planner");
+    child.kill("SIGKILL"); // no chance to clean up
+    await child.output();
+    const main = await Deno.realPath(repo.dir);
+    const left = (await repo.git("worktree", "list", "--porcelain")).split("\n")
+      .filter((l) => l.startsWith("worktree ")).map((l) => l.slice("worktree ".length))
+      .filter((p) => p !== main && p !== repo.dir);
+    assert.equal(left.length, 1, "the killed run's worktree is still there");
+    assert.ok((await Deno.stat(join(left[0], "tests", "test_ops.py"))).isFile);
+
+    // The next run (the model server is closed now: it stops after confirming the failures) cleans it up.
+    const next = await runCli(["tests"], { cwd: repo.dir });
+    assert.equal(next.code, 1, next.stdout + next.stderr);
+    assert.equal(await worktrees(repo), 1, await repo.git("worktree", "list"));
+    assert.equal(await Deno.stat(left[0]).then(() => true, () => false), false, `${left[0]} is removed`);
+  } finally {
+    await standIn.close();
+    await repo.cleanup();
+  }
+});
+
 Deno.test("SIGTERM while pytest runs stops pytest and leaves no worktree behind", async () => {
   const repo = await createPyRepo({
     files: {

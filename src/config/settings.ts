@@ -135,9 +135,9 @@ export const SETTINGS: readonly SettingDef[] = [
     env: "SENTRIES_WORKTREE_DIR",
     type: "string",
     default: "auto",
-    description: "Where temporary worktrees go: auto (/dev/shm, in memory, where it is a tmpfs that may run " +
-      "programs and has room for the checkout; else the system temp folder), temp (always the system temp " +
-      "folder), or an existing folder",
+    description: "Where temporary worktrees go: auto (XDG_RUNTIME_DIR, in memory, where it is a tmpfs with room " +
+      "for the checkout; else the system temp folder), temp (always the system temp folder), or an existing " +
+      "folder (not under /dev, /proc or /sys, which Deno refuses)",
   },
   {
     key: "contextTokens",

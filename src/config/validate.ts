@@ -5,6 +5,7 @@
  */
 import { isAbsolute } from "node:path";
 import { ConfigError } from "../errors.ts";
+import { DENO_REFUSED, refusedByDeno } from "../git/worktree_location.ts";
 import { resolvePolicy } from "../patch/policy.ts";
 import type { SentryKind } from "../patch/types.ts";
 import { closestWord } from "./closest.ts";
@@ -42,19 +43,35 @@ export function validateRepository(repository: string | undefined, source: strin
   });
 }
 
-/** `worktree_dir`: `auto`, `temp`, or a folder that exists, given as an absolute path. */
+/**
+ * `worktree_dir`: `auto`, `temp`, or a folder that exists, given as an absolute path, and not one Deno refuses to
+ * touch without --allow-all (/dev/shm and anything else under /dev, /proc or /sys; links resolved).
+ */
 export function validateWorktreeDir(value: string, source: string | undefined): void {
   if (value === "auto" || value === "temp") return;
   const where = source && source !== "default" ? source : "worktree_dir";
   if (!isAbsolute(value)) {
     throw new ConfigError(`invalid value ${JSON.stringify(value)} for ${where}: not an absolute path`, {
-      hint: "use auto, temp, or an absolute path to an existing folder, e.g. /dev/shm or /tmp",
+      hint: "use auto, temp, or an absolute path to an existing folder, e.g. /tmp or $XDG_RUNTIME_DIR",
     });
   }
+  // Before anything touches it: under the permission set, Deno refuses even to look there.
+  const refused = () =>
+    new ConfigError(
+      `invalid value ${JSON.stringify(value)} for ${where}: Sentries cannot read or write files under ${
+        DENO_REFUSED.join(", ")
+      } (its runtime, Deno, refuses them to any program without --allow-all)`,
+      { hint: "use a memory-backed folder elsewhere, such as $XDG_RUNTIME_DIR, or auto (which picks it) or temp" },
+    );
+  if (refusedByDeno(value)) throw refused();
   let isFolder = false;
   try {
     isFolder = Deno.statSync(value).isDirectory;
-  } catch {
+    // A link to such a folder is refused just the same (Deno resolves links before it checks).
+    if (refusedByDeno(Deno.realPathSync(value))) throw refused();
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    if (err instanceof Deno.errors.NotCapable) throw refused(); // under the permission set: a link there
     // missing or unreadable: said below
   }
   if (!isFolder) {

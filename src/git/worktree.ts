@@ -51,7 +51,7 @@ export async function createWorktreeIn(
     ({ parent, lock } = await checkOut(repo, commit, where));
   } catch (err) {
     if (where.kind !== "memory" || signal?.aborted) throw err;
-    // /dev/shm had room when asked but not now, or refused: the system temp folder then.
+    // The memory folder had room when asked but not now, or refused: the system temp folder then.
     log.debug(`worktree in ${where.dir} failed (${(err as Error).message.split("\n")[0]}); using the temp folder`);
     await repo.run(["worktree", "prune"], { allowFail: true });
     ({ parent, lock } = await checkOut(repo, commit, { dir: undefined, kind: "temp", why: "the system temp folder" }));

@@ -2,19 +2,37 @@
  * Where Sentries' temporary worktrees go (setting `worktree_dir`). A worktree is a full checkout made and
  * thrown away on every run; where creating a file costs the kernel real work (some virtual disks take a
  * millisecond a file, which for a few hundred files is more than pytest's own start), a memory-backed file
- * system makes that nearly free. So `auto` uses /dev/shm where it is safe to — a tmpfs, mounted so that
- * programs may run from it (tests that run a script from the repository must behave as in the checkout), with
- * room for the checkout several times over, in /dev/shm and in memory — and the system temp folder otherwise.
- * `temp` always uses the system temp folder; any other value is a folder to use.
+ * system makes that nearly free. So `auto` uses the user's runtime folder (`$XDG_RUNTIME_DIR`, a tmpfs per user
+ * that systemd mounts at /run/user/<uid>; GitHub's Ubuntu runners have one) where it is memory-backed and has
+ * room for the checkout several times over, there and in memory; otherwise the system temp folder.
+ *
+ * Not /dev/shm: Deno refuses every file operation under /dev (and /proc, /sys) to a program without
+ * --allow-all, whatever the permission set grants, and resolves symbolic links before it checks — so the release
+ * binary can neither read nor write a worktree there (config validation refuses such a `worktree_dir`). Nor can
+ * it read /proc/self/mountinfo, so a runtime folder's mount options are not checked: systemd mounts it `nosuid`
+ * and `nodev` but not `noexec`, and one that refuses writes is caught by the checkout (createWorktreeIn then
+ * uses the temp folder). `temp` always uses the system temp folder; any other value is a folder to use.
  */
+import { isAbsolute, resolve } from "node:path";
 import { statfs } from "node:fs/promises";
 import type { Git } from "./git.ts";
+import { readEnv } from "../env.ts";
 
-export const MEMORY_DIR = "/dev/shm";
-
-/** The checkout must fit this many times over, plus {@link RESERVE_BYTES}, in /dev/shm and in free memory. */
+/** The checkout must fit this many times over, plus {@link RESERVE_BYTES}, in the folder and in free memory. */
 export const ROOM_FACTOR = 4;
 export const RESERVE_BYTES = 256 * 1024 * 1024;
+
+/** statfs(2) type numbers of memory-backed file systems. */
+const MEMORY_FS_TYPES = new Map([[0x01021994, "tmpfs"], [0x858458f6, "ramfs"]]);
+
+/** Folders (and everything under them) Deno refuses to touch without --allow-all. */
+export const DENO_REFUSED = ["/dev", "/proc", "/sys"];
+
+/** Whether `path` is in a folder Deno refuses to read or write without --allow-all ({@link DENO_REFUSED}). */
+export function refusedByDeno(path: string): boolean {
+  const full = resolve(path);
+  return DENO_REFUSED.some((dir) => full === dir || full.startsWith(dir + "/"));
+}
 
 export interface WorktreeLocation {
   /** The folder to make the worktree's temporary folder in; undefined: the system temp folder. */
@@ -27,8 +45,10 @@ export interface WorktreeLocation {
 /** What `auto` decides from; each a seam for tests. */
 export interface LocationFacts {
   os: typeof Deno.build.os;
-  /** /proc/self/mountinfo; undefined where it cannot be read. */
-  mountInfo(): Promise<string | undefined>;
+  /** `$XDG_RUNTIME_DIR`, as set. */
+  runtimeDir: string | undefined;
+  /** The statfs(2) type number of the file system holding `path`; undefined where unknown. */
+  fsType(path: string): Promise<number | undefined>;
   /** Bytes free to an unprivileged user in the file system holding `path`; undefined where unknown. */
   freeBytes(path: string): Promise<number | undefined>;
   /** Memory the system can still give without swapping; undefined where unknown. */
@@ -37,46 +57,37 @@ export interface LocationFacts {
   checkoutBytes(): Promise<number | undefined>;
 }
 
-/** The mount options of the file system mounted at `path` (the last mount there wins), and its type. */
-export function mountAt(mountInfo: string, path: string): { fsType: string; options: string[] } | undefined {
-  let found: { fsType: string; options: string[] } | undefined;
-  for (const line of mountInfo.split("\n")) {
-    // 36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue  (proc(5))
-    const [before, after] = line.split(" - ");
-    if (!after) continue;
-    const fields = before.split(" ");
-    const mountPoint = fields[4]?.replace(/\\040/g, " ");
-    if (mountPoint !== path) continue;
-    found = { fsType: after.split(" ")[0], options: (fields[5] ?? "").split(",") };
-  }
-  return found;
-}
-
 function mib(bytes: number): string {
   return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
 }
 
-/** Decides `auto`: /dev/shm when every fact says it is safe, else the system temp folder, with the reason. */
+/** Decides `auto`: the runtime folder when every fact says it is memory with room, else the system temp folder. */
 export async function chooseAuto(facts: LocationFacts): Promise<WorktreeLocation> {
   const temp = (why: string): WorktreeLocation => ({ dir: undefined, kind: "temp", why });
   if (facts.os !== "linux") return temp("the system temp folder (no memory-backed folder is used off Linux)");
-  const mount = mountAt(await facts.mountInfo() ?? "", MEMORY_DIR);
-  if (!mount || mount.fsType !== "tmpfs") return temp(`the system temp folder (${MEMORY_DIR} is not a tmpfs)`);
-  if (mount.options.includes("noexec") || mount.options.includes("ro")) {
-    const which = mount.options.includes("ro") ? "read-only" : "noexec";
-    return temp(`the system temp folder (${MEMORY_DIR} is mounted ${which})`);
+  const dir = facts.runtimeDir;
+  if (!dir) return temp("the system temp folder (no XDG_RUNTIME_DIR, the memory-backed folder it would use)");
+  if (!isAbsolute(dir)) return temp(`the system temp folder (XDG_RUNTIME_DIR=${dir} is not an absolute path)`);
+  if (refusedByDeno(dir)) {
+    return temp(
+      `the system temp folder (XDG_RUNTIME_DIR=${dir} is under ${DENO_REFUSED.join(", ")}, which Deno refuses)`,
+    );
   }
-  const [free, size] = await Promise.all([facts.freeBytes(MEMORY_DIR), facts.checkoutBytes()]);
+  const type = await facts.fsType(dir);
+  if (type === undefined) return temp(`the system temp folder (XDG_RUNTIME_DIR=${dir} cannot be read)`);
+  const fs = MEMORY_FS_TYPES.get(type);
+  if (!fs) return temp(`the system temp folder (XDG_RUNTIME_DIR=${dir} is not memory-backed)`);
+  const [free, size] = await Promise.all([facts.freeBytes(dir), facts.checkoutBytes()]);
   const memory = facts.memoryAvailable();
   if (free === undefined || size === undefined || memory === undefined) {
-    return temp(`the system temp folder (the room in ${MEMORY_DIR} or the checkout's size is unknown)`);
+    return temp(`the system temp folder (the room in ${dir} or the checkout's size is unknown)`);
   }
   const needed = size * ROOM_FACTOR + RESERVE_BYTES;
   if (free < needed || memory < needed) {
-    const short = free < needed ? `${mib(free)} free in ${MEMORY_DIR}` : `${mib(memory)} of memory available`;
+    const short = free < needed ? `${mib(free)} free in ${dir}` : `${mib(memory)} of memory available`;
     return temp(`the system temp folder (the ${mib(size)} checkout needs ${mib(needed)}; ${short})`);
   }
-  return { dir: MEMORY_DIR, kind: "memory", why: `${MEMORY_DIR}, in memory (${mib(free)} free)` };
+  return { dir, kind: "memory", why: `${dir} (XDG_RUNTIME_DIR), in memory: a ${fs} with ${mib(free)} free` };
 }
 
 /** Where the setting puts worktrees: `auto`, `temp` or a folder (load-time validation checked it). */
@@ -90,7 +101,14 @@ export async function chooseWorktreeLocation(setting: string, facts: LocationFac
 export function machineFacts(repo: Git, commit: string): LocationFacts {
   return {
     os: Deno.build.os,
-    mountInfo: () => Deno.readTextFile("/proc/self/mountinfo").catch(() => undefined),
+    runtimeDir: readEnv("XDG_RUNTIME_DIR"),
+    fsType: async (path) => {
+      try {
+        return Number((await statfs(path)).type);
+      } catch {
+        return undefined;
+      }
+    },
     freeBytes: async (path) => {
       try {
         const stats = await statfs(path);

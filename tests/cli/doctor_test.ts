@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { statfs } from "node:fs/promises";
 import { runCli } from "../support/cli.ts";
 import { startStandIn } from "../support/standin_llm.ts";
 import { createPyRepo } from "../support/pyrepo.ts";
@@ -19,8 +20,8 @@ Deno.test("doctor against the stand-in server passes every check and exits 0", a
     assert.match(r.stdout, /\[ok {2}\] MODEL_PLAN installed: llama3\.1:8b-instruct-q4_K_M/);
     assert.match(r.stdout, /\[ok {2}\] MODEL_PATCH answers: deepseek-coder/);
     assert.match(r.stdout, /\[ok {2}\] pytest: pytest \d+/);
-    // Under the release permission set: the mount table, the free space and the checkout's size are readable.
-    assert.match(r.stdout, /\[ok {2}\] temporary worktrees: (\/dev\/shm, in memory \(|the system temp folder \()/);
+    // The test's minimal environment has no XDG_RUNTIME_DIR, the one memory-backed folder `auto` would use.
+    assert.match(r.stdout, /\[ok {2}\] temporary worktrees: the system temp folder \(no XDG_RUNTIME_DIR/);
     assert.match(r.stdout, /All checks passed/);
     // Each model got one tiny prompt.
     assert.equal(standIn.requests.length, 2);
@@ -45,6 +46,47 @@ Deno.test("doctor says where worktrees go as set: SENTRIES_WORKTREE_DIR=temp, or
       assert.ok(check.detail.startsWith(shown), check.detail);
     }
   } finally {
+    await repo.cleanup();
+    await standIn.close();
+  }
+});
+
+Deno.test("doctor under the release permission set: where auto puts worktrees, and a worktree_dir Deno refuses", async () => {
+  const standIn = await startStandIn();
+  const repo = await createPyRepo({ files: TINY_REPO });
+  const disk = await Deno.makeTempDir({ prefix: "sentries-xdg-" });
+  try {
+    const detail = async (env: Record<string, string>) => {
+      const r = await runCli(["doctor", "--json"], { cwd: repo.dir, env: { LLM_BASE: standIn.url, ...env } });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      return JSON.parse(r.stdout).checks.find((c: { name: string }) => c.name === "temporary worktrees").detail;
+    };
+    // /dev/shm is memory with room, but Deno refuses to touch it without --allow-all: never chosen.
+    assert.equal(
+      await detail({ XDG_RUNTIME_DIR: "/dev/shm" }),
+      "the system temp folder (XDG_RUNTIME_DIR=/dev/shm is under /dev, /proc, /sys, which Deno refuses)",
+    );
+    // A runtime folder the permission set lets it look at: its file system type is read (statfs), as here.
+    const memory = (await statfs(disk)).type === 0x01021994;
+    assert.match(
+      await detail({ XDG_RUNTIME_DIR: disk }),
+      memory ? /\(XDG_RUNTIME_DIR\), in memory: a tmpfs/ : /XDG_RUNTIME_DIR=.* is not memory-backed\)$/,
+    );
+
+    const shm = await runCli(["doctor"], {
+      cwd: repo.dir,
+      env: { LLM_BASE: standIn.url, SENTRIES_WORKTREE_DIR: "/dev/shm" },
+    });
+    assert.equal(shm.code, 2, shm.stdout + shm.stderr);
+    const refused = /SENTRIES_WORKTREE_DIR: Sentries cannot read or write files under \/dev, \/proc, \/sys/;
+    assert.match(shm.stdout, refused);
+    const tests = await runCli(["tests"], { cwd: repo.dir, env: { SENTRIES_WORKTREE_DIR: "/dev/shm" } });
+    assert.equal(tests.code, 2, tests.stdout + tests.stderr);
+    assert.match(tests.stderr, refused);
+    assert.match(tests.stderr, /XDG_RUNTIME_DIR/);
+    assert.doesNotMatch(shm.stdout + tests.stderr, /\bat .*\.ts:\d+/);
+  } finally {
+    await Deno.remove(disk, { recursive: true });
     await repo.cleanup();
     await standIn.close();
   }

@@ -134,6 +134,25 @@ Deno.test("worktree_dir: a relative path or a missing folder stops at load time,
   }
 });
 
+Deno.test("worktree_dir: /dev/shm, anything under /dev, /proc or /sys, and a link there stop at load time", async () => {
+  const dir = await dirWith({});
+  try {
+    await Deno.symlink("/dev/shm", join(dir, "shm-link"));
+    for (const value of ["/dev/shm", "/dev/shm/sentries", "/proc/self/cwd", "/sys/fs", join(dir, "shm-link")]) {
+      const err = await rejection(dir, (n) => n === "SENTRIES_WORKTREE_DIR" ? value : undefined);
+      assert.equal(err.exitCode, 2, value);
+      assert.match(
+        err.message,
+        /cannot read or write files under \/dev, \/proc, \/sys \(its runtime, Deno, refuses/,
+        value,
+      );
+      assert.match(err.hint ?? "", /XDG_RUNTIME_DIR/);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("worktree_dir: auto (the default), temp and an existing absolute folder are accepted as given", async () => {
   const dir = await dirWith({});
   try {

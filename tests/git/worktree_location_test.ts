@@ -1,8 +1,8 @@
 /**
- * Where the temporary worktrees go (worktree_location.ts): /dev/shm only where every fact says it is safe — a
- * tmpfs, not noexec or read-only, room for the checkout several times over in it and in memory — and the
- * system temp folder otherwise. The facts are seams here; the checkout's size and the worktrees themselves
- * are real.
+ * Where the temporary worktrees go (worktree_location.ts): the user's runtime folder (XDG_RUNTIME_DIR) only where
+ * every fact says it is memory with room — a tmpfs or ramfs, room for the checkout several times over in it and in
+ * memory, and not a folder Deno refuses — and the system temp folder otherwise; never /dev/shm. The facts are
+ * seams here; the checkout's size, the file system types and the worktrees themselves are real.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -13,28 +13,23 @@ import {
   chooseWorktreeLocation,
   type LocationFacts,
   machineFacts,
-  mountAt,
+  refusedByDeno,
   RESERVE_BYTES,
   ROOM_FACTOR,
 } from "../../src/git/worktree_location.ts";
 import { createPyRepo } from "../support/pyrepo.ts";
 
 const MiB = 1024 * 1024;
-
-/** A Linux mountinfo with /dev/shm mounted as given (a host's, then a container's own mount over it). */
-function mountInfo(shm: string): string {
-  return [
-    "22 1 252:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw,discard",
-    "25 22 0:23 / /dev/shm rw,nosuid,nodev shared:3 - tmpfs tmpfs rw,size=8190000k",
-    shm,
-    "31 22 0:27 / /tmp/with\\040space rw,relatime - tmpfs tmpfs rw",
-  ].join("\n");
-}
+const TMPFS = 0x01021994;
+const RAMFS = 0x858458f6;
+const EXT4 = 0xef53;
+const RUNTIME = "/run/user/1001";
 
 function facts(over: Partial<LocationFacts> = {}): LocationFacts {
   return {
     os: "linux",
-    mountInfo: () => Promise.resolve(mountInfo("")),
+    runtimeDir: RUNTIME,
+    fsType: () => Promise.resolve(TMPFS),
     freeBytes: () => Promise.resolve(8 * 1024 * MiB),
     memoryAvailable: () => 6 * 1024 * MiB,
     checkoutBytes: () => Promise.resolve(40 * MiB),
@@ -42,23 +37,21 @@ function facts(over: Partial<LocationFacts> = {}): LocationFacts {
   };
 }
 
-Deno.test("mountAt reads the last mount at a path, its type and its per-mount options", () => {
-  const docker = "40 25 0:50 / /dev/shm rw,nosuid,nodev,noexec,relatime - tmpfs shm rw,size=65536k";
-  assert.deepEqual(mountAt(mountInfo(docker), "/dev/shm"), {
-    fsType: "tmpfs",
-    options: ["rw", "nosuid", "nodev", "noexec", "relatime"],
-  });
-  assert.deepEqual(mountAt(mountInfo(""), "/dev/shm")?.options, ["rw", "nosuid", "nodev"]);
-  assert.equal(mountAt(mountInfo(""), "/tmp/with space")?.fsType, "tmpfs"); // octal escapes in mount points
-  assert.equal(mountAt(mountInfo(""), "/dev"), undefined);
-  assert.equal(mountAt("garbage\n\n", "/dev/shm"), undefined);
+Deno.test("refusedByDeno: /dev, /proc, /sys and everything under them; nothing that only looks alike", () => {
+  for (const path of ["/dev", "/dev/shm", "/dev/shm/x", "/proc/self", "/sys/fs/cgroup", "/tmp/../dev/shm"]) {
+    assert.ok(refusedByDeno(path), path);
+  }
+  for (const path of ["/run/user/1001", "/tmp", "/device", "/devices/x", "/home/me/dev", "/system"]) {
+    assert.ok(!refusedByDeno(path), path);
+  }
 });
 
-Deno.test("auto: a roomy tmpfs at /dev/shm that may run programs holds the worktree", async () => {
+Deno.test("auto: a roomy memory-backed XDG_RUNTIME_DIR holds the worktree", async () => {
   const chosen = await chooseAuto(facts());
   assert.equal(chosen.kind, "memory");
-  assert.equal(chosen.dir, "/dev/shm");
-  assert.match(chosen.why, /in memory \(8\.0 GiB free\)/);
+  assert.equal(chosen.dir, RUNTIME);
+  assert.match(chosen.why, /\/run\/user\/1001 \(XDG_RUNTIME_DIR\), in memory: a tmpfs with 8\.0 GiB free/);
+  assert.equal((await chooseAuto(facts({ fsType: () => Promise.resolve(RAMFS) }))).kind, "memory");
   // Exactly the room asked for is enough (an honest case at the edge).
   const size = 40 * MiB;
   const needed = size * ROOM_FACTOR + RESERVE_BYTES;
@@ -66,33 +59,27 @@ Deno.test("auto: a roomy tmpfs at /dev/shm that may run programs holds the workt
   assert.equal(edge.kind, "memory");
 });
 
-Deno.test("auto: anything that makes /dev/shm unsafe or unknown means the system temp folder, with the reason", async () => {
+Deno.test("auto: anything that makes the runtime folder unusable or unknown means the system temp folder, with the reason", async () => {
   const cases: [string, Partial<LocationFacts>, RegExp][] = [
     ["macOS", { os: "darwin" }, /off Linux/],
-    ["no /dev/shm mount", { mountInfo: () => Promise.resolve("22 1 252:1 / / rw - ext4 /dev/vda1 rw") }, /not a tmpfs/],
-    ["mountinfo unreadable", { mountInfo: () => Promise.resolve(undefined) }, /not a tmpfs/],
+    ["no XDG_RUNTIME_DIR", { runtimeDir: undefined }, /no XDG_RUNTIME_DIR/],
+    ["an empty one", { runtimeDir: "" }, /no XDG_RUNTIME_DIR/],
+    ["a relative one", { runtimeDir: "run/user/1001" }, /not an absolute path/],
+    // /dev/shm is a tmpfs with room, but Deno refuses every file operation there.
     [
-      "a disk mounted at /dev/shm",
-      { mountInfo: () => Promise.resolve(mountInfo("40 25 8:1 / /dev/shm rw - ext4 /dev/sdb rw")) },
-      /not a tmpfs/,
+      "/dev/shm",
+      { runtimeDir: "/dev/shm" },
+      /XDG_RUNTIME_DIR=\/dev\/shm is under \/dev, \/proc, \/sys, which Deno refuses/,
     ],
-    [
-      "Docker's noexec shm",
-      { mountInfo: () => Promise.resolve(mountInfo("40 25 0:50 / /dev/shm rw,nosuid,noexec - tmpfs shm rw")) },
-      /mounted noexec/,
-    ],
-    [
-      "read-only",
-      { mountInfo: () => Promise.resolve(mountInfo("40 25 0:50 / /dev/shm ro,nosuid - tmpfs shm ro")) },
-      /mounted read-only/,
-    ],
+    ["unreadable (another user's, or gone)", { fsType: () => Promise.resolve(undefined) }, /cannot be read/],
+    ["on a disk", { fsType: () => Promise.resolve(EXT4) }, /is not memory-backed/],
     ["free space unknown", { freeBytes: () => Promise.resolve(undefined) }, /unknown/],
     ["size unknown", { checkoutBytes: () => Promise.resolve(undefined) }, /unknown/],
     ["memory unknown", { memoryAvailable: () => undefined }, /unknown/],
-    ["Docker's 64 MiB", { freeBytes: () => Promise.resolve(64 * MiB) }, /needs 416 MiB; 64 MiB free in \/dev\/shm/],
+    ["a small runtime folder", { freeBytes: () => Promise.resolve(64 * MiB) }, /needs 416 MiB; 64 MiB free in \/run/],
     ["one byte short", {
       freeBytes: () => Promise.resolve(40 * MiB * ROOM_FACTOR + RESERVE_BYTES - 1),
-    }, /free in \/dev\/shm/],
+    }, /free in \/run\/user\/1001/],
     ["memory short", { memoryAvailable: () => 300 * MiB }, /300 MiB of memory available/],
     ["a 2 GiB checkout", { checkoutBytes: () => Promise.resolve(2048 * MiB) }, /the 2\.0 GiB checkout needs 8\.3 GiB/],
   ];
@@ -101,6 +88,17 @@ Deno.test("auto: anything that makes /dev/shm unsafe or unknown means the system
     assert.equal(chosen.kind, "temp", name);
     assert.equal(chosen.dir, undefined, name);
     assert.match(chosen.why, why, `${name}: ${chosen.why}`);
+  }
+});
+
+Deno.test("this machine's file system types are read for real; a folder that is not there is unknown", async () => {
+  const f = machineFacts(new Git("."), "HEAD");
+  const tmp = await Deno.makeTempDir();
+  try {
+    assert.equal(typeof await f.fsType(tmp), "number");
+    assert.equal(await f.fsType(join(tmp, "missing")), undefined);
+  } finally {
+    await Deno.remove(tmp);
   }
 });
 
@@ -167,8 +165,8 @@ Deno.test("auto puts the worktree where this machine's facts say, and a failing 
     } finally {
       await worktree.remove();
     }
-    // /dev/shm said yes, then the checkout failed there (here: a folder that is not there): the temp folder.
-    const fallback = await createWorktreeIn(git, head, { dir: "/nonexistent-sentries-shm", kind: "memory", why: "" });
+    // The runtime folder said yes, then the checkout failed there (here: a folder that is not there): temp.
+    const fallback = await createWorktreeIn(git, head, { dir: "/nonexistent-sentries-run", kind: "memory", why: "" });
     try {
       assert.equal(await Deno.readTextFile(join(fallback.dir, "a.py")), "x = 1\n");
       assert.ok(!fallback.dir.startsWith("/nonexistent"));

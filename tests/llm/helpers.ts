@@ -20,11 +20,20 @@ export function clientFor(baseUrl: string, config: Partial<LlmClientConfig> = {}
 }
 
 /** A loopback port nothing listens on: bind one, then let it go. */
+/**
+ * A port nothing listens on, below Linux's ephemeral range (32768–60999): a port the system hands out for
+ * `port: 0` could be handed again to a stand-in of a test running in parallel while this one still uses it.
+ */
 export function closedPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return port;
+    } catch {
+      // taken: try another
+    }
+  }
 }
 
 export const PLAN_MODEL = "llama3.1:8b-instruct-q4_K_M";

@@ -8,12 +8,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../support/cli.ts";
+import { closedPort } from "../llm/helpers.ts";
 
 function closedPortUrl(): string {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${closedPort()}`;
 }
 
 const ESC = String.fromCharCode(27);

@@ -11,7 +11,10 @@ import { PROJECT_ROOT } from "../support/cli.ts";
 
 /** Module → where it writes. Keep in sync with README "Security model". */
 export const WRITE_SITES: Record<string, string> = {
-  "src/git/worktree.ts": "creates and removes the temporary worktree folder ($TMPDIR/sentries-wt-*)",
+  "src/git/worktree.ts":
+    "creates and removes the temporary worktree folder ($XDG_RUNTIME_DIR or $TMPDIR or worktree_dir, sentries-wt-*)",
+  "src/git/worktree_owner.ts":
+    "creates the owner lock file inside a new worktree folder; removes a sentries-wt-* worktree folder of this repository whose owner lock is free (a killed run's)",
   "src/pytest/run.ts": "creates and removes a temporary folder for pytest's JUnit report ($TMPDIR/sentries-pytest-*)",
   "src/pytest/fork_server.ts":
     "writes its pytest plugin and each run's output into its own temporary folder ($TMPDIR/sentries-forkserver-*)",

@@ -546,15 +546,20 @@ Deno.test("a flaky test is reported as flaky, not fixed", async () => {
   }
 });
 
+/** Starts `sentries tests` against a planner that never finishes answering; returns once the run is waiting on it. */
+async function runWaitingOnPlanner(repo: PyRepo, standIn: { url: string; requests: unknown[] }) {
+  const child = await spawnCli(["tests"], { cwd: repo.dir, env: { LLM_BASE: standIn.url } });
+  for (let i = 0; i < 200 && standIn.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(standIn.requests.length, 1, "the run reached the planner");
+  return child;
+}
+
 Deno.test("Ctrl-C mid-run leaves no worktree behind", async () => {
   const repo = await calcRepo();
   // The planner never finishes answering, so the run is waiting on the model when interrupted.
   const standIn = await startStandIn({ reply: () => ({ content: "VERDICT: UPDATE_TESTS\n", stallAfterChunks: 1 }) });
   try {
-    const child = await spawnCli(["tests"], { cwd: repo.dir, env: { LLM_BASE: standIn.url } });
-    // Wait until the planner request arrives, then interrupt.
-    for (let i = 0; i < 200 && standIn.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(standIn.requests.length, 1, "the run reached the planner");
+    const child = await runWaitingOnPlanner(repo, standIn);
     assert.equal(await worktrees(repo), 2, "a worktree exists mid-run");
     child.kill("SIGINT");
     const out = await child.output();
@@ -573,9 +578,7 @@ Deno.test("a run killed with SIGKILL leaves its worktree; the next run in the re
   const repo = await calcRepo();
   const standIn = await startStandIn({ reply: () => ({ content: "VERDICT: UPDATE_TESTS\n", stallAfterChunks: 1 }) });
   try {
-    const child = await spawnCli(["tests"], { cwd: repo.dir, env: { LLM_BASE: standIn.url } });
-    for (let i = 0; i < 200 && standIn.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(standIn.requests.length, 1, "the run reached the planner");
+    const child = await runWaitingOnPlanner(repo, standIn);
     child.kill("SIGKILL"); // no chance to clean up
     await child.output();
     const main = await Deno.realPath(repo.dir);

@@ -16,14 +16,14 @@
 import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
 import { readEnv } from "../env.ts";
 
-/** The variables pyenvDirEnv reads; the process environment by default. */
-export type EnvReader = (name: string) => string | undefined;
-
 /**
  * `{ PYENV_DIR: userRoot }` when pyenv's shims are on PATH (`$PYENV_ROOT/shims`, by default `~/.pyenv/shims`)
  * and PYENV_DIR is not set already (a user's own PYENV_DIR is passed through as it is); else `{}`.
  */
-export function pyenvDirEnv(userRoot: string, env: EnvReader = readEnv): Record<string, string> {
+export function pyenvDirEnv(
+  userRoot: string,
+  env: (name: string) => string | undefined = readEnv,
+): Record<string, string> {
   if ((env("PYENV_DIR") ?? "") !== "") return {};
   const home = env("HOME");
   const root = env("PYENV_ROOT") || (home ? join(home, ".pyenv") : undefined);

@@ -119,7 +119,7 @@ async function withChecker(
   if (opts.checker || !changes.some((c) => c.newContent !== null && c.path.endsWith(".py"))) {
     return await checks(opts.checker);
   }
-  const own = PythonChecker.start(opts.python);
+  const own = PythonChecker.start({ python: opts.python });
   try {
     return await checks(own);
   } finally {

@@ -80,7 +80,7 @@ export async function runScript(
   options: { cwd?: string; timeoutMs: number },
 ): Promise<ScriptResult> {
   if (checker) return await checker.run(script, stdin, options);
-  const own = PythonChecker.start(python);
+  const own = PythonChecker.start({ python });
   try {
     return await own.run(script, stdin, options);
   } finally {

@@ -133,6 +133,15 @@ class Driver {
   }
 }
 
+export interface CheckerOptions {
+  /** `python3` on PATH (the default) or the project's virtualenv interpreter. */
+  python?: string;
+  /** Scripts to compile ahead (see `PythonChecker.start`). */
+  prepare?: readonly string[];
+  /** Added to the environment (a pyenv shim's PYENV_DIR). */
+  env?: Record<string, string>;
+}
+
 export class PythonChecker {
   #driver?: Driver;
   /** Why the process could not be started (ProgramNotFoundError, ProgramNotPermittedError). */
@@ -147,21 +156,16 @@ export class PythonChecker {
    * `prepare`: scripts the checks will run, compiled as soon as the process is up (a large guard script takes
    * ~20 ms to compile), so that the first check does not wait for it.
    */
-  static start(python = "python3", prepare: readonly string[] = [], env: Record<string, string> = {}): PythonChecker {
-    const checker = new PythonChecker(python, env);
+  static start(options: CheckerOptions = {}): PythonChecker {
+    const checker = new PythonChecker(options.python ?? "python3", options.env ?? {});
     checker.#spawn();
-    for (const script of prepare) checker.#compile(script);
+    for (const script of options.prepare ?? []) checker.#compile(script);
     return checker;
   }
 
-  /** Starts a checker for `fn` (the process starts now, while `fn` does other work) and closes it after. */
-  static async using<T>(
-    fn: (checker: PythonChecker) => Promise<T>,
-    prepare: readonly string[] = [],
-    python = "python3",
-    env: Record<string, string> = {},
-  ): Promise<T> {
-    const checker = PythonChecker.start(python, prepare, env);
+  /** Starts a checker for `fn` (see `start`: while `fn` does other work) and closes it after. */
+  static async using<T>(fn: (checker: PythonChecker) => Promise<T>, options: CheckerOptions = {}): Promise<T> {
+    const checker = PythonChecker.start(options);
     try {
       return await fn(checker);
     } finally {

@@ -91,7 +91,7 @@ Deno.test("python checker: a timeout, a crash or stray output costs a fresh proc
 });
 
 Deno.test("python checker: a missing python is thrown by run; a closed checker runs nothing", async () => {
-  const missing = PythonChecker.start(join("/nonexistent", "python3"));
+  const missing = PythonChecker.start({ python: join("/nonexistent", "python3") });
   await assert.rejects(missing.run(PID, "", { timeoutMs }), ProgramNotFoundError);
   await missing.close();
   const closed = PythonChecker.start();
@@ -134,7 +134,7 @@ Deno.test("python checker: a script compiled ahead runs only when asked, and one
   const marker = join(await Deno.makeTempDir(), "ran");
   const script = `open(${JSON.stringify(marker)}, "a").write("x")\nprint("done")`;
   const broken = "def broken(:\n    pass";
-  const checker = PythonChecker.start("python3", [script, broken]);
+  const checker = PythonChecker.start({ prepare: [script, broken] });
   try {
     const pid = await pidOf(checker); // queued after both compilations: they are done by now
     assert.equal(await Deno.stat(marker).then(() => true, () => false), false, "compiling does not run it");

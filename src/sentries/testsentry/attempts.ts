@@ -151,7 +151,7 @@ function proofSource(input: AttemptInput, origin: NonNullable<AttemptInput["orig
 export async function patchUntilVerified(input: AttemptInput): Promise<AttemptsOutcome> {
   if (input.checker) return await attemptFixes(input, input.checker);
   // Started now, it is ready when the first answer comes back from the model.
-  return await PythonChecker.using((checker) => attemptFixes(input, checker), TESTS_GUARD_SCRIPTS);
+  return await PythonChecker.using((checker) => attemptFixes(input, checker), { prepare: TESTS_GUARD_SCRIPTS });
 }
 
 async function attemptFixes(input: AttemptInput, checker: PythonChecker): Promise<AttemptsOutcome> {

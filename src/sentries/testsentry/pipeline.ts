@@ -70,25 +70,18 @@ export async function runTestSentry(options: TestSentryOptions): Promise<TestsRe
     await earlier?.stop();
     throw err;
   }
-  // The patch guards' Python process starts now, while git makes the worktree, and is ready long before the
-  // model's first patch. It is the project's own interpreter (its venv's, else python3), so the syntax check
-  // parses what the tests' Python parses: a venv's newer Python accepts syntax an older python3 would refuse.
-  return await PythonChecker.using(
-    (checker) => runTests(options, { state, repo, target, warmUp, checker }),
-    TESTS_GUARD_SCRIPTS,
-    guardPython,
-    guardEnv,
-  );
+  return await runTests(options, { state, repo, target, warmUp, guards: { python: guardPython, env: guardEnv } });
 }
 
 async function runTests(
   options: TestSentryOptions,
-  { state, repo, target, warmUp, checker }: {
+  { state, repo, target, warmUp, guards }: {
     state: RunState;
     repo: Git;
     target: RunTarget;
     warmUp: WarmUp;
-    checker: PythonChecker;
+    /** The patch guards' Python: the project's interpreter and what picks its version (pyenv). */
+    guards: { python: string; env: Record<string, string> };
   },
 ): Promise<TestsReport> {
   const { config, signal } = options;
@@ -100,7 +93,15 @@ async function runTests(
       () => createWorktree(repo, target.baseSha, signal, config.worktreeDir),
     );
     try {
-      steps = await runInWorktree(options, state, target, worktree, { checker, warmUp });
+      // The patch guards' Python process starts now: while git made the worktree it would have taken a core
+      // from the pytest warm-up, which the first re-run waits for; now it has the core git used, and is ready
+      // long before the model's first patch. It is the project's own interpreter (its venv's, else python3), so
+      // the syntax check parses what the tests' Python parses: a venv's newer Python accepts syntax an older
+      // python3 would refuse.
+      steps = await PythonChecker.using(
+        (checker) => runInWorktree(options, state, target, worktree, { checker, warmUp }),
+        { prepare: TESTS_GUARD_SCRIPTS, ...guards },
+      );
     } finally {
       await worktree.remove();
     }

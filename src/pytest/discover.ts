@@ -56,7 +56,7 @@ export async function discoverFailures(repoDir: string, config: PytestConfig): P
 }
 
 /** Where the command came from: a virtualenv the pipeline found, the configured command, or PATH. */
-function interpreterSourceOf(config: PytestConfig): InterpreterSource {
+export function interpreterSourceOf(config: PytestConfig): InterpreterSource {
   const from = config.sources?.command;
   if (from === "VIRTUAL_ENV" || from === ".venv" || from === "venv") return from;
   return config.command && config.command.length > 0 ? "SENTRIES_PYTEST_COMMAND" : "PATH";

@@ -62,12 +62,17 @@ export function findProjectEnvironment(
   return { source: "PATH" };
 }
 
-/** Which Python and pytest a run used, for doctor and the report. */
-export interface Interpreter {
-  /** The interpreter's path (sys.executable), when the command is a Python. */
+/** What a Python says about itself: its path (sys.executable) and versions. */
+export interface InterpreterFacts {
   python?: string;
   pythonVersion?: string;
   pytestVersion?: string;
+}
+
+/** Which Python and pytest a run used, for doctor and the report. */
+export interface Interpreter extends InterpreterFacts {
+  /** The interpreter's path (sys.executable): when the command is a Python, or the run told it. */
+  python?: string;
   source: InterpreterSource;
   /** The command, as displayCommand shows it. */
   command: string;
@@ -103,6 +108,15 @@ export async function describeInterpreter(
     if (err instanceof ProgramNotPermittedError) throw err; // doctor says so; anything else: not known
     return shown;
   }
+}
+
+/** The Interpreter for facts a run told (a fork server's, run.ts), as describeInterpreter would give them. */
+export function interpreterOf(
+  command: readonly string[],
+  source: InterpreterSource,
+  facts: InterpreterFacts,
+): Interpreter {
+  return { source, command: displayCommand(command), ...facts };
 }
 
 /** "pytest 9.0.1 with Python 3.11.2 (/repo/.venv/bin/python, from .venv)" or "pytest 9.0.1 (`pytest`, from PATH)". */

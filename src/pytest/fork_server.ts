@@ -9,6 +9,7 @@ import { log } from "../log.ts";
 import { type RunResult, spawnProgram } from "../proc/run.ts";
 import { FORK_SERVER_DONE, FORK_SERVER_MODULE, FORK_SERVER_READY, FORK_SERVER_SOURCE } from "./fork_server_plugin.ts";
 import { readEnv } from "../env.ts";
+import type { InterpreterFacts } from "./environment.ts";
 
 export interface ForkServerOptions {
   /** Extra environment for pytest (the same as normal runs get). */
@@ -35,6 +36,7 @@ async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string
 export class PytestForkServer {
   #alive = true;
   #queue: Promise<unknown> = Promise.resolve();
+  #facts: InterpreterFacts = {};
 
   private constructor(
     readonly command: string[],
@@ -46,6 +48,11 @@ export class PytestForkServer {
 
   get alive(): boolean {
     return this.#alive;
+  }
+
+  /** Which Python and pytest serve (what the server said when it became ready). */
+  get facts(): InterpreterFacts {
+    return this.#facts;
   }
 
   /** Starts `command` as a fork server; undefined when it cannot serve (not pytest, no fork, too slow). */
@@ -91,7 +98,8 @@ export class PytestForkServer {
       await server.close();
       return undefined;
     }
-    log.debug(`pytest fork server ready (${command.join(" ")})`);
+    server.#facts = factsIn(ready);
+    log.debug(`pytest fork server ready (${command.join(" ")}: ${JSON.stringify(server.#facts)})`);
     return server;
   }
 
@@ -183,6 +191,23 @@ export class PytestForkServer {
     await this.child.stdout.cancel().catch(() => {});
     await Deno.remove(this.dir, { recursive: true }).catch(() => {});
   }
+}
+
+/** The ready line's facts; only strings are taken, anything else is left out. */
+function factsIn(payload: string): InterpreterFacts {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return {};
+  }
+  const facts: InterpreterFacts = {};
+  if (typeof parsed !== "object" || parsed === null) return facts;
+  for (const key of ["python", "pythonVersion", "pytestVersion"] as const) {
+    const value = (parsed as Record<string, unknown>)[key];
+    if (typeof value === "string" && value !== "") facts[key] = value;
+  }
+  return facts;
 }
 
 /**

@@ -28,6 +28,7 @@ import atexit
 import gc
 import json
 import os
+import platform
 import shutil
 import signal
 import sys
@@ -159,7 +160,15 @@ def _serve():
     plugin_dir = os.path.dirname(os.path.abspath(__file__))
     replies = os.fdopen(os.dup(1), "w")
     signal.signal(signal.SIGTERM, _on_term)
-    replies.write(_READY + " {}\\n")
+    import pytest
+
+    # Which Python and pytest serve the runs, for the report (the same facts \`doctor\` asks a Python for).
+    facts = {
+        "python": sys.executable,
+        "pythonVersion": platform.python_version(),
+        "pytestVersion": pytest.__version__,
+    }
+    replies.write(_READY + " " + json.dumps(facts) + "\\n")
     replies.flush()
     rehearsed = False
     for line in sys.stdin:

@@ -6,6 +6,7 @@
 import { join, resolve } from "node:path";
 import { type CommandRun, runFirstAvailablePytest } from "./command.ts";
 import type { PytestForkServer } from "./fork_server.ts";
+import type { InterpreterFacts } from "./environment.ts";
 import { type JunitCase, parseJunitCases } from "./junit.ts";
 import { type CaseSummary, conftestFailureFrom, summarizeCases } from "./results.ts";
 import { log } from "../log.ts";
@@ -55,6 +56,8 @@ export interface PytestRun extends CaseSummary {
   outputTail: string;
   /** Whether the JUnit report was written; pytest always writes one, so without it pytest never ran. */
   reportWritten: boolean;
+  /** Which Python and pytest ran it, where the run itself told (a fork server's run: what the server said). */
+  ranWith?: InterpreterFacts;
 }
 
 export const DEFAULT_PYTEST_TIMEOUT_MS = 10 * 60 * 1000;
@@ -82,7 +85,13 @@ export async function runPytest(repoDir: string, config: PytestConfig, select?: 
     ];
     const timeoutMs = config.timeoutMs ?? DEFAULT_PYTEST_TIMEOUT_MS;
     const stopHeartbeat = startHeartbeat(config.heartbeat ?? DEFAULT_HEARTBEAT, timeoutMs);
-    const { command, result } = await runOnServerOrStart(config, args, repoDir, timeoutMs, () => exists(reportPath))
+    const { command, result, ranWith } = await runOnServerOrStart(
+      config,
+      args,
+      repoDir,
+      timeoutMs,
+      () => exists(reportPath),
+    )
       .finally(stopHeartbeat);
     const output = [result.stdout, result.stderr].filter((s) => s.trim() !== "").join("\n");
     const cases = await readReport(reportPath, repoDir);
@@ -105,6 +114,7 @@ export async function runPytest(repoDir: string, config: PytestConfig, select?: 
       command,
       outputTail: output.trimEnd().split("\n").slice(-OUTPUT_TAIL_LINES).join("\n"),
       reportWritten: cases !== undefined,
+      ...(ranWith ? { ranWith } : {}),
     };
   } finally {
     await Deno.remove(reportDir, { recursive: true }).catch(() => {});
@@ -120,13 +130,13 @@ async function runOnServerOrStart(
   repoDir: string,
   timeoutMs: number,
   reportExists: () => Promise<boolean>,
-): Promise<CommandRun> {
+): Promise<CommandRun & { ranWith?: InterpreterFacts }> {
   const server = config.forkServer ? await config.forkServer : undefined;
   const command = config.command;
   if (server?.alive && command && sameCommand(server.command, command)) {
     try {
       const result = await server.run(args, { cwd: repoDir, timeoutMs, signal: config.signal });
-      return { command: [...command], result };
+      return { command: [...command], result, ranWith: server.facts };
     } catch (err) {
       log.debug(`pytest fork server failed (${(err as Error).message}); starting pytest normally`);
     }

@@ -103,6 +103,15 @@ Deno.test("CI report: failures from the report, re-run by id only, flaky told ap
   });
 });
 
+/** What python3 says about itself: the facts a report must show for a `python3 -m pytest` run. */
+async function python3Facts(): Promise<{ python: string; pythonVersion: string; pytestVersion: string }> {
+  const script = "import json, platform, sys, pytest\n" +
+    "print(json.dumps({'python': sys.executable, 'pythonVersion': platform.python_version(), " +
+    "'pytestVersion': pytest.__version__}))";
+  const out = await new Deno.Command("python3", { args: ["-c", script], stdout: "piped" }).output();
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
 Deno.test("CI report: the re-run is forked from the warming-up pytest when there is one, with the same results", async () => {
   await withFixture([], async ({ repo, report, whereLog }) => {
     await Deno.writeTextFile(whereLog, "");
@@ -122,6 +131,33 @@ Deno.test("CI report: the re-run is forked from the warming-up pytest when there
     const plain = await discoverFromCiReport(repo.dir, { forkServer: Promise.resolve(undefined) }, report);
     assert.deepEqual(plain.confirmed.map((f) => f.nodeId), ["tests/test_calc.py::test_broken"]);
     assert.deepEqual(await whereLines(whereLog), ["main"]);
+  });
+});
+
+Deno.test("CI report: the report says which Python and pytest re-ran the failures, forked or not", async () => {
+  await withFixture([], async ({ repo, report }) => {
+    const expected = await python3Facts();
+    const command = ["python3", "-m", "pytest"];
+    const server = await startForkServerFor(command, PYTEST_ENV, AUTO_PYTEST_COMMANDS);
+    assert.ok(server, "a fork server starts for python3 -m pytest");
+    try {
+      assert.deepEqual(server.facts, expected, "the server says what python3 says about itself");
+      const forked = await discoverFromCiReport(repo.dir, { command, forkServer: Promise.resolve(server) }, report);
+      assert.deepEqual(forked.interpreter, {
+        source: "SENTRIES_PYTEST_COMMAND",
+        command: "python3 -m pytest",
+        ...expected,
+      });
+    } finally {
+      await server.close();
+    }
+    // Not forked: the command is asked (as for a full run's discovery), with the same answer.
+    const plain = await discoverFromCiReport(repo.dir, { command, forkServer: Promise.resolve(undefined) }, report);
+    assert.deepEqual(plain.interpreter, {
+      source: "SENTRIES_PYTEST_COMMAND",
+      command: "python3 -m pytest",
+      ...expected,
+    });
   });
 });
 

@@ -63,6 +63,18 @@ Deno.test("--junit-xml: the CI report's failure is fixed and verified; the rest 
     assert.equal(json.verification.scope, "narrow");
     assert.match(r.stderr, /reading .*junit\.xml, re-running its failures/);
     assert.equal(await Deno.readTextFile(ranLog), "ran\n", "tests/test_other.py ran only in the CI's own step");
+    // Which Python and pytest re-ran the failures (issue 14.3): what the fork server said about itself.
+    assert.match(json.interpreter.pytestVersion ?? "", /^\d+\./, r.stdout);
+    assert.match(json.interpreter.pythonVersion ?? "", /^3\./, r.stdout);
+    assert.equal(json.interpreter.source, "PATH");
+
+    // Without the fork server the command is asked; the run stops at the earlier fix's branch, after discovery.
+    const again = await runCli(["tests", "--junit-xml", report], {
+      cwd: repo.dir,
+      env: { LLM_BASE: standIn.url, SENTRIES_PYTEST_FORK: "off" },
+    });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /tests ran with: pytest \d\S* /, again.stdout);
   } finally {
     await standIn.close();
     await repo.cleanup();

@@ -154,13 +154,14 @@ export function junitTable(o: OverheadResult): string {
     const bare = median(j.bareMs);
     const split = j.sentries;
     const perRun = j.nonModelMs.map((ms, i) => ms / j.bareMs[i]);
+    const cli = j.cliMs?.length && j.cliRatio !== undefined ? `${s(median(j.cliMs))} (${j.cliRatio.toFixed(2)})` : "–";
     return `| ${e.name} | ${j.ms.length} | ${s(bare)} | ${s(split.wallMs)} (pytest ${s(split.pytestMs)}, model ` +
       `${s(split.modelMs)}, tool ${s(split.overheadMs)}) | ${s(median(j.nonModelMs))} | **${j.ratio.toFixed(2)}** ` +
-      `(per run ${Math.min(...perRun).toFixed(2)}–${Math.max(...perRun).toFixed(2)}) |`;
+      `(per run ${Math.min(...perRun).toFixed(2)}–${Math.max(...perRun).toFixed(2)}) | ${cli} |`;
   });
   return [
-    "| Python environment | runs | bare `pytest -q` s (median) | `sentries tests --junit-xml` s (median run) | all but the model s (median) | ratio (goal ≤ 0.3) |",
-    "|---|--:|--:|--:|--:|--:|",
+    "| Python environment | runs | bare `pytest -q` s (median) | `sentries tests --junit-xml` s (median run) | all but the model s (median) | ratio (goal ≤ 0.3) | through the CLI s, with Deno's start (ratio) |",
+    "|---|--:|--:|--:|--:|--:|--:|",
     ...rows,
   ].join("\n");
 }

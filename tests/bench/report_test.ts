@@ -120,11 +120,23 @@ Deno.test("the --junit-xml overhead table: all but the model against its own run
         bareMs: [3000, 2000, 4000],
         sentries: run,
         ratio: 0.33,
+        cliMs: [1300, 1200, 1600],
+        cliRatio: 0.43,
       },
+    }, {
+      name: "plugins off",
+      pytestArgs: [],
+      bareMs: [9000],
+      sentriesMs: [5000],
+      sentries: run,
+      ratio: 1.67,
+      // Without --cli: no CLI runs, and the column says so.
+      junit: { ms: [1400], nonModelMs: [900], bareMs: [3000], sentries: run, ratio: 0.3 },
     }],
   });
   assert.match(
     table,
-    /\| as installed \| 3 \| 3\.00 \| 1\.50 \(pytest 0\.40, model 0\.50, tool 0\.60\) \| 1\.00 \| \*\*0\.33\*\* \(per run 0\.30–0\.50\) \|/,
+    /\| as installed \| 3 \| 3\.00 \| 1\.50 \(pytest 0\.40, model 0\.50, tool 0\.60\) \| 1\.00 \| \*\*0\.33\*\* \(per run 0\.30–0\.50\) \| 1\.30 \(0\.43\) \|/,
   );
+  assert.match(table, /\| plugins off \| 1 \| 3\.00 \| .* \| \*\*0\.30\*\* \(per run 0\.30–0\.30\) \| – \|/);
 });

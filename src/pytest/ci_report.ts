@@ -11,8 +11,7 @@
  */
 import { join } from "node:path";
 import { SentriesError, UsageError } from "../errors.ts";
-import { classifyRerun, type Discovery, interpreterSourceOf, rerunFailures } from "./discover.ts";
-import { describeInterpreter, type Interpreter, interpreterOf } from "./environment.ts";
+import { classifyRerun, type Discovery, interpreterOfRun, rerunFailures } from "./discover.ts";
 import { type JunitCase, parseJunitCases } from "./junit.ts";
 import { compareText, summarizeCases, type TestFailure } from "./results.ts";
 import { type PytestConfig, type PytestRun, unusableRunReason } from "./run.ts";
@@ -55,22 +54,8 @@ export async function discoverFromCiReport(
     confirmed: [...broken, ...confirmed].sort((a, b) => compareText(a.nodeId, b.nodeId)),
     flaky,
     rerun,
-    interpreter: await interpreterOfRerun(repoDir, config, rerun),
+    interpreter: await interpreterOfRun(repoDir, config, rerun),
   };
-}
-
-/**
- * Which Python and pytest re-ran the failures: what the fork server that ran them said about itself, else
- * (no server) asked of the command that ran, as a full run's discovery asks.
- */
-async function interpreterOfRerun(
-  repoDir: string,
-  config: PytestConfig,
-  rerun: PytestRun,
-): Promise<Interpreter | undefined> {
-  const source = interpreterSourceOf(config);
-  if (rerun.ranWith?.pytestVersion) return interpreterOf(rerun.command, source, rerun.ranWith);
-  return await describeInterpreter(rerun.command, source, repoDir, config.env).catch(() => undefined);
 }
 
 /**

@@ -6,9 +6,17 @@
 import { SentriesError } from "../errors.ts";
 import { log } from "../log.ts";
 import { compareText, type TestFailure } from "./results.ts";
-import { describeInterpreter, type Interpreter, type InterpreterSource } from "./environment.ts";
+import { describeInterpreter, type Interpreter, interpreterOf, type InterpreterSource } from "./environment.ts";
 import { narrowRunConfig } from "./xdist.ts";
-import { DEFAULT_PYTEST_TIMEOUT_MS, type PytestConfig, type PytestRun, runPytest, unusableRunReason } from "./run.ts";
+import type { PytestForkServer } from "./fork_server.ts";
+import {
+  DEFAULT_PYTEST_TIMEOUT_MS,
+  type PytestConfig,
+  type PytestRun,
+  runPytest,
+  sameCommand,
+  unusableRunReason,
+} from "./run.ts";
 
 export interface Discovery {
   run: PytestRun;
@@ -36,9 +44,9 @@ export async function discoverFailures(repoDir: string, config: PytestConfig): P
       code: run.timedOut ? "pytest.timeout" : "pytest.unusable",
     });
   }
-  const interpreter = describeInterpreter(run.command, interpreterSourceOf(config), repoDir, config.env).catch(() =>
-    undefined
-  );
+  // With failing tests the re-run waits for the warming-up server anyway, so this may too (the answer is sure).
+  const rerunComing = run.failures.some((f) => f.kind !== "collection_error");
+  const interpreter = interpreterOfRun(repoDir, config, run, rerunComing ? "wait" : "if-ready");
   if (run.failures.length === 0) return { run, confirmed: [], flaky: [], interpreter: await interpreter };
 
   // A module that fails to import fails the same way every time: only tests are re-run.
@@ -55,8 +63,35 @@ export async function discoverFailures(repoDir: string, config: PytestConfig): P
   return { run, confirmed: sorted, flaky, rerun, interpreter: await interpreter };
 }
 
+/**
+ * Which Python and pytest ran `run`: what the fork server that ran it says about itself (PytestRun.ranWith), or
+ * the server warmed up for the same command (a full run is never forked: it runs that same interpreter) — waited
+ * for, or only if its warm-up is over by now — else asked of the command (`describeInterpreter`: a process of its
+ * own, and for a `pytest` script no Python path).
+ */
+export async function interpreterOfRun(
+  repoDir: string,
+  config: PytestConfig,
+  run: PytestRun,
+  server: "wait" | "if-ready" = "wait",
+): Promise<Interpreter | undefined> {
+  const source = interpreterSourceOf(config);
+  const warmed = run.ranWith || !config.forkServer
+    ? undefined
+    : await (server === "wait" ? config.forkServer.catch(() => undefined) : readyNow(config.forkServer));
+  const facts = run.ranWith ?? (warmed && sameCommand(warmed.command, run.command) ? warmed.facts : undefined);
+  if (facts?.pytestVersion) return interpreterOf(run.command, source, facts);
+  return await describeInterpreter(run.command, source, repoDir, config.env).catch(() => undefined);
+}
+
+/** The server if its warm-up is over by now; never waits for one under way (no re-run will need it). */
+function readyNow(server: Promise<PytestForkServer | undefined>): Promise<PytestForkServer | undefined> {
+  const now = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 0));
+  return Promise.race([server.catch(() => undefined), now]);
+}
+
 /** Where the command came from: a virtualenv the pipeline found, the configured command, or PATH. */
-export function interpreterSourceOf(config: PytestConfig): InterpreterSource {
+function interpreterSourceOf(config: PytestConfig): InterpreterSource {
   const from = config.sources?.command;
   if (from === "VIRTUAL_ENV" || from === ".venv" || from === "venv") return from;
   return config.command && config.command.length > 0 ? "SENTRIES_PYTEST_COMMAND" : "PATH";

@@ -149,7 +149,7 @@ async function runOnServerOrStart(
   );
 }
 
-function sameCommand(a: readonly string[], b: readonly string[]): boolean {
+export function sameCommand(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((part, i) => part === b[i]);
 }
 

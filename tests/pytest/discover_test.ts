@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { discoverFailures } from "../../src/pytest/mod.ts";
+import {
+  AUTO_PYTEST_COMMANDS,
+  discoverFailures,
+  PYTEST_ENV,
+  type PytestForkServer,
+  startForkServerFor,
+} from "../../src/pytest/mod.ts";
+
+const WRONG_FACTS = { python: "/nowhere/python", pythonVersion: "0.0.0", pytestVersion: "0.0" };
 import { createPyRepo } from "../support/pyrepo.ts";
 
 const CALC = "def add(a, b):\n    return a + b\n\n\ndef scale(x, factor=2):\n    return x * factor\n";
@@ -126,4 +134,33 @@ Deno.test("an unusable pytest run's hint names the setting the arguments came fr
   assert.match(settingsHint({ sources: { args: "flag --pytest-args" } }), /from flag --pytest-args/);
   assert.doesNotMatch(settingsHint({ sources: { args: "flag --pytest-args" } }), /SENTRIES_PYTEST_ARGS/);
   assert.match(settingsHint({ sources: { args: "default" } }), /SENTRIES_PYTEST_ARGS/);
+});
+
+Deno.test("discoverFailures: the interpreter is what the warmed-up server for the same command says, else asked", async () => {
+  const repo = await createPyRepo({
+    files: { ...SRC_LAYOUT, "tests/test_ok.py": "def test_ok():\n    assert True\n" },
+  });
+  const script = "import json, platform, sys, pytest\n" +
+    "print(json.dumps([sys.executable, platform.python_version(), pytest.__version__]))";
+  const out = await new Deno.Command("python3", { args: ["-c", script], stdout: "piped" }).output();
+  const [python, pythonVersion, pytestVersion] = JSON.parse(new TextDecoder().decode(out.stdout));
+  const command = ["python3", "-m", "pytest"];
+  const server = await startForkServerFor(command, PYTEST_ENV, AUTO_PYTEST_COMMANDS);
+  assert.ok(server, "a fork server starts for python3 -m pytest");
+  try {
+    const served = await discoverFailures(repo.dir, { command, forkServer: Promise.resolve(server) });
+    const expected = { source: "SENTRIES_PYTEST_COMMAND", command: "python3 -m pytest", python, pythonVersion };
+    assert.deepEqual(served.interpreter, { ...expected, pytestVersion });
+    // A server for another command says nothing about this run: the command itself is asked. (The stand-in
+    // server is consulted for its command and its facts only; it claims a Python that is not there.)
+    const elsewhere = { command: ["python3", "-m", "pytest", "-p", "no:xdist"], alive: false, facts: WRONG_FACTS };
+    const asked = await discoverFailures(repo.dir, {
+      command: ["python3", "-X", "utf8", "-m", "pytest"],
+      forkServer: Promise.resolve(elsewhere as unknown as PytestForkServer),
+    });
+    assert.deepEqual(asked.interpreter, { ...expected, command: "python3 -X utf8 -m pytest", pytestVersion });
+  } finally {
+    await server.close();
+    await repo.cleanup();
+  }
 });

@@ -26,6 +26,13 @@ const TESTS: TestsReport = {
   baseBranch: "main",
   dirtyWorkingTree: false,
   pytestCommand: ["pytest"],
+  interpreter: {
+    source: ".venv",
+    command: "/repo/.venv/bin/python -m pytest",
+    python: "/repo/.venv/bin/python",
+    pythonVersion: "3.12.4",
+    pytestVersion: "8.3.2",
+  },
   before: { passed: 3, failed: 1, errors: 0, skipped: 0, collected: 4 },
   failures: [{
     nodeId: "tests/test_calc.py::test_add",

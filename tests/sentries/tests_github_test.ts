@@ -91,6 +91,11 @@ Deno.test("with a token: pushes the branch and opens a labelled PR with metadata
     assert.match(pr.body, /tests\/test_greet\.py::test_greet/);
     assert.match(pr.body, /### Plan/);
     assert.match(pr.body, /\| before \| 0 \| 1 \| 0 \|/);
+    assert.match(
+      pr.body,
+      /Tests ran with: pytest \d\S* with Python 3\.\S+ \(.+, from PATH\)\./,
+      "which Python verified it",
+    );
     assert.match(pr.body, /<!-- sentries-metadata \{/);
     assert.deepEqual(
       [...(s.github.state.issueLabels.get(1) ?? [])].sort(),

@@ -46,7 +46,16 @@ export function fixTitle(failures: number): string {
 export type DeliveredFix =
   & Pick<
     TestsReport,
-    "failures" | "plan" | "changedFiles" | "attempts" | "baseSha" | "before" | "verification" | "proof" | "diff"
+    | "failures"
+    | "plan"
+    | "changedFiles"
+    | "attempts"
+    | "baseSha"
+    | "before"
+    | "verification"
+    | "proof"
+    | "diff"
+    | "interpreter"
   >
   & Pick<TestsReport, "linesAdded" | "linesRemoved">;
 

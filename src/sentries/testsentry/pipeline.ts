@@ -272,6 +272,7 @@ async function fixInWorktree(
           diff: fix.patch.diff,
           linesAdded: fix.patch.linesAdded,
           linesRemoved: fix.patch.linesRemoved,
+          interpreter: discovery.interpreter,
         },
       }),
   );

@@ -168,6 +168,7 @@ export type PrBodyFacts = Pick<
   | "diff"
   | "linesAdded"
   | "linesRemoved"
+  | "interpreter"
 >;
 
 function proofSection(p: ProofReport | undefined): string[] {
@@ -206,6 +207,7 @@ export function renderPrBody(r: PrBodyFacts): string {
       }) | ${v.passed} | ${v.failed} | 0 |`
       : "",
     ``,
+    ...(r.interpreter ? [`Tests ran with: ${interpreterLine(r.interpreter)}.`, ``] : []),
     ...proofSection(r.proof),
     `Changed: ${r.changedFiles.map((f) => `\`${f}\``).join(", ")} (+${r.linesAdded} −${r.linesRemoved}). ` +
     `Only files under the tests allowlist can change; tests were not removed, skipped or weakened.`,
@@ -219,6 +221,7 @@ export function renderPrBody(r: PrBodyFacts): string {
 export function renderJobSummary(r: TestsReport): string {
   const lines = [`### TestSentry: ${OUTCOME_TITLE[r.outcome]}`, "", r.message, ""];
   if (r.failures.length) lines.push(...r.failures.map((f) => `- \`${f.nodeId}\``), "");
+  if (r.interpreter) lines.push(`Tests ran with: ${interpreterLine(r.interpreter)}.`, "");
   lines.push(...jobSummaryTail(r));
   return lines.join("\n");
 }

@@ -73,12 +73,12 @@ export async function interpreterOfRun(
   repoDir: string,
   config: PytestConfig,
   run: PytestRun,
-  server: "wait" | "if-ready" = "wait",
+  warming: "wait" | "if-ready" = "wait",
 ): Promise<Interpreter | undefined> {
   const source = interpreterSourceOf(config);
   const warmed = run.ranWith || !config.forkServer
     ? undefined
-    : await (server === "wait" ? config.forkServer.catch(() => undefined) : readyNow(config.forkServer));
+    : await (warming === "wait" ? config.forkServer.catch(() => undefined) : readyNow(config.forkServer));
   const facts = run.ranWith ?? (warmed && sameCommand(warmed.command, run.command) ? warmed.facts : undefined);
   if (facts?.pytestVersion) return interpreterOf(run.command, source, facts);
   return await describeInterpreter(run.command, source, repoDir, config.env).catch(() => undefined);

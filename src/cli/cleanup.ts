@@ -1,16 +1,9 @@
-import { botIdentity } from "../sentries/run_metadata.ts";
 import { Command } from "@commander-js/extra-typings";
 import { ConfirmationNeededError, SentriesError, UsageError } from "../errors.ts";
-import { Git } from "../git/git.ts";
-import { withInterruptSignal } from "../interrupt.ts";
-import { executePlan } from "../lifecycle/execute.ts";
-import { takeInventory } from "../lifecycle/inventory.ts";
-import { planCleanup } from "../lifecycle/plan.ts";
-import { outcomeCounts, renderOutcomes, renderPlan } from "../lifecycle/render.ts";
+import type { outcomeCounts } from "../lifecycle/render.ts";
 import type { Outcome, Plan } from "../lifecycle/types.ts";
 import { loadRunConfig } from "./context.ts";
 import { exitState } from "./exit.ts";
-import { githubFor } from "./sentry_deps.ts";
 import { confirm, isInteractive, writeErr, writeOut } from "../term.ts";
 import { renderJson } from "../json_envelope.ts";
 
@@ -35,18 +28,20 @@ function checkFlags(flags: CleanupFlags): void {
   }
 }
 
-function cleanupFields(plan: Plan, dryRun: boolean, outcomes: Outcome[], warnings: string[]) {
-  return { dryRun, plan, outcomes, summary: outcomeCounts(outcomes), warnings };
+type Summary = ReturnType<typeof outcomeCounts>;
+
+function cleanupFields(plan: Plan, dryRun: boolean, outcomes: Outcome[], summary: Summary, warnings: string[]) {
+  return { dryRun, plan, outcomes, summary, warnings };
 }
 
 /** Off a terminal without --force: the plan is shown (as a dry run), nothing changes, exit 2 naming the flag. */
-function confirmationNeeded(plan: Plan, warnings: string[]): ConfirmationNeededError {
+function confirmationNeeded(plan: Plan, none: Summary, warnings: string[]): ConfirmationNeededError {
   const count = plan.actions.length === 1 ? "1 action needs" : `${plan.actions.length} actions need`;
   return new ConfirmationNeededError(
     `cleanup changed nothing: the plan's ${count} a yes, and there is no terminal to ask on`,
     {
       hint: "pass --force to carry out the plan above, or --dry-run to only show it",
-      report: cleanupFields(plan, true, [], warnings),
+      report: cleanupFields(plan, true, [], none, warnings),
     },
   );
 }
@@ -87,6 +82,25 @@ Exit codes: 0 done or nothing to do, 1 an action failed, 2 bad usage (e.g. --for
           : undefined,
       };
       const config = await loadRunConfig(command.parent?.opts() ?? {}, flags);
+      const [
+        { botIdentity },
+        { Git },
+        { withInterruptSignal },
+        { executePlan },
+        { takeInventory },
+        { planCleanup },
+        { outcomeCounts, renderOutcomes, renderPlan },
+        { githubFor },
+      ] = await Promise.all([
+        import("../sentries/run_metadata.ts"),
+        import("../git/git.ts"),
+        import("../interrupt.ts"),
+        import("../lifecycle/execute.ts"),
+        import("../lifecycle/inventory.ts"),
+        import("../lifecycle/plan.ts"),
+        import("../lifecycle/render.ts"),
+        import("./sentry_deps.ts"),
+      ]);
       const git = new Git(config.repoPath);
       const github = githubFor(config);
       const bot = botIdentity(config);
@@ -107,14 +121,14 @@ Exit codes: 0 done or nothing to do, 1 an action failed, 2 bad usage (e.g. --for
       if (options.dryRun) {
         writeOut(
           options.json
-            ? renderJson("cleanup", 0, cleanupFields(plan, true, [], inventory.warnings))
+            ? renderJson("cleanup", 0, cleanupFields(plan, true, [], outcomeCounts([]), inventory.warnings))
             : renderPlan(plan, true),
         );
         return;
       }
       if (plan.actions.length > 0 && !options.force && !isInteractive()) {
         if (!options.json) writeOut(renderPlan(plan, true));
-        throw confirmationNeeded(plan, inventory.warnings);
+        throw confirmationNeeded(plan, outcomeCounts([]), inventory.warnings);
       }
       if (plan.actions.length > 0 && !options.force) {
         show(renderPlan(plan, false));
@@ -126,9 +140,12 @@ Exit codes: 0 done or nothing to do, 1 an action failed, 2 bad usage (e.g. --for
       const outcomes = await withInterruptSignal((signal) =>
         executePlan(plan, { git, github, bot, signal, worktreeDir: config.worktreeDir })
       );
-      exitState.code = outcomeCounts(outcomes).failed > 0 ? 1 : 0;
+      const summary = outcomeCounts(outcomes);
+      exitState.code = summary.failed > 0 ? 1 : 0;
       if (options.json) {
-        writeOut(renderJson("cleanup", exitState.code, cleanupFields(plan, false, outcomes, inventory.warnings)));
+        writeOut(
+          renderJson("cleanup", exitState.code, cleanupFields(plan, false, outcomes, summary, inventory.warnings)),
+        );
       } else {
         writeOut((options.force ? renderPlan(plan, false) : "") + renderOutcomes(outcomes));
       }

@@ -1,8 +1,5 @@
 import { Command } from "@commander-js/extra-typings";
-import { runDocSentry } from "../sentries/docsentry/pipeline.ts";
-import { renderDocsHuman } from "../sentries/docsentry/report.ts";
 import { loadRunConfig } from "./context.ts";
-import { runSentryCommand } from "./sentry_deps.ts";
 
 export function docsCommand() {
   return new Command("docs")
@@ -28,6 +25,11 @@ Exit codes: 0 updated or nothing to do, 1 not updated, 2 bad usage (e.g. an unkn
     )
     .action(async (options, command) => {
       const config = await loadRunConfig(command.parent?.opts() ?? {});
+      const [{ runDocSentry }, { renderDocsHuman }, { runSentryCommand }] = await Promise.all([
+        import("../sentries/docsentry/pipeline.ts"),
+        import("../sentries/docsentry/report.ts"),
+        import("./sentry_deps.ts"),
+      ]);
       await runSentryCommand(
         "docs",
         config,

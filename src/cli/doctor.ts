@@ -1,6 +1,5 @@
 import { Command } from "@commander-js/extra-typings";
-import { type CheckResult, runDoctor } from "../doctor/checks.ts";
-import { renderCheck } from "../doctor/render.ts";
+import type { CheckResult } from "../doctor/checks.ts";
 import { type Config } from "../config/load.ts";
 import { ConfigError, EXIT_USAGE } from "../errors.ts";
 import { type GlobalOptions, loadRunConfig } from "./context.ts";
@@ -22,6 +21,10 @@ Examples:
 Exit codes: 0 nothing failed, 1 a check failed, 2 the configuration is invalid (the other checks need it).`,
     )
     .action(async (options, command) => {
+      const [{ runDoctor }, { renderCheck }] = await Promise.all([
+        import("../doctor/checks.ts"),
+        import("../doctor/render.ts"),
+      ]);
       const onCheck = options.json ? undefined : (r: CheckResult) => writeOut(renderCheck(r) + "\n");
       const loaded = await loadDoctorConfig(command.parent?.opts() ?? {});
       onCheck?.(loaded.check);

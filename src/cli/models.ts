@@ -1,9 +1,4 @@
 import { Command } from "@commander-js/extra-typings";
-import { llmClientFor } from "../llm/for_config.ts";
-import { loadCatalog } from "../models/catalog.ts";
-import { runModels } from "../setup/run_models.ts";
-import { terminalConsole } from "../setup/console.ts";
-import { realSystemProbe } from "../setup/probe.ts";
 import { loadRunConfig } from "./context.ts";
 import { exitState } from "./exit.ts";
 
@@ -32,6 +27,14 @@ Exit codes: 0 success or nothing to pull, 1 the server cannot be reached or a pu
     )
     .action(async (options, command) => {
       const config = await loadRunConfig(command.parent?.opts() ?? {});
+      const [{ llmClientFor }, { loadCatalog }, { runModels }, { terminalConsole }, { realSystemProbe }] = await Promise
+        .all([
+          import("../llm/for_config.ts"),
+          import("../models/catalog.ts"),
+          import("../setup/run_models.ts"),
+          import("../setup/console.ts"),
+          import("../setup/probe.ts"),
+        ]);
       const { exitCode } = await runModels(
         {
           config,

@@ -1,12 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { runDoctor } from "../doctor/checks.ts";
-import { llmClientFor } from "../llm/for_config.ts";
 import { UsageError } from "../errors.ts";
 import { isProfileName, loadCatalog, PROFILE_NAMES } from "../models/catalog.ts";
-import { terminalConsole } from "../setup/console.ts";
-import { realOllamaLauncher } from "../setup/ollama.ts";
-import { realSystemProbe } from "../setup/probe.ts";
-import { runSetup, setupReport } from "../setup/run_setup.ts";
 import { loadRunConfig } from "./context.ts";
 import { exitState } from "./exit.ts";
 import { renderJson } from "../json_envelope.ts";
@@ -48,6 +42,17 @@ Exit codes: 0 everything is ready, 1 a check or step failed, 2 bad usage (e.g. -
       if (!isProfileName(options.profile)) {
         throw new UsageError(`unknown profile "${options.profile}"`, { hint: `use ${PROFILE_NAMES.join(", ")}` });
       }
+      const [{ runDoctor }, { llmClientFor }, { terminalConsole }, { realOllamaLauncher }, { realSystemProbe }, {
+        runSetup,
+        setupReport,
+      }] = await Promise.all([
+        import("../doctor/checks.ts"),
+        import("../llm/for_config.ts"),
+        import("../setup/console.ts"),
+        import("../setup/ollama.ts"),
+        import("../setup/probe.ts"),
+        import("../setup/run_setup.ts"),
+      ]);
       const globals = command.parent?.opts() ?? {};
       const config = await loadRunConfig(globals);
       const catalog = loadCatalog();

@@ -1,11 +1,5 @@
-import { botIdentity } from "../sentries/run_metadata.ts";
 import { Command } from "@commander-js/extra-typings";
-import { Git } from "../git/git.ts";
-import { takeInventory } from "../lifecycle/inventory.ts";
-import { statusReport } from "../lifecycle/lineage.ts";
-import { renderStatus } from "../lifecycle/render.ts";
 import { loadRunConfig } from "./context.ts";
-import { githubFor } from "./sentry_deps.ts";
 import { writeOut } from "../term.ts";
 import { renderJson } from "../json_envelope.ts";
 
@@ -30,6 +24,15 @@ git repository).`,
     )
     .action(async (options, command) => {
       const config = await loadRunConfig(command.parent?.opts() ?? {});
+      const [{ botIdentity }, { Git }, { takeInventory }, { statusReport }, { renderStatus }, { githubFor }] =
+        await Promise.all([
+          import("../sentries/run_metadata.ts"),
+          import("../git/git.ts"),
+          import("../lifecycle/inventory.ts"),
+          import("../lifecycle/lineage.ts"),
+          import("../lifecycle/render.ts"),
+          import("./sentry_deps.ts"),
+        ]);
       const inventory = await takeInventory({
         git: new Git(config.repoPath),
         github: githubFor(config),

@@ -4,7 +4,7 @@
  * and prove as without a report.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { runCli } from "../support/cli.ts";
 import { createPyRepo } from "../support/pyrepo.ts";
 import { startStandIn } from "../support/standin_llm.ts";
@@ -51,9 +51,19 @@ Deno.test("--junit-xml: the CI report's failure is fixed and verified; the rest 
     assert.equal(ci.code, 1);
     assert.equal(await Deno.readTextFile(ranLog), "ran\n");
 
+    // `pytest` on PATH notes every start: with the report, the only one is the fork server the re-runs, the
+    // verification and the proof are forked from (the CLI starts it early; the run must not start another).
+    const bin = join(tmp, "bin");
+    const starts = join(tmp, "pytest-starts.log");
+    await Deno.mkdir(bin);
+    await Deno.writeTextFile(
+      join(bin, "pytest"),
+      `#!/bin/sh\necho start >> '${starts}'\nexec python3 -m pytest "$@"\n`,
+    );
+    await Deno.chmod(join(bin, "pytest"), 0o755);
     const r = await runCli(["tests", "--json", "--junit-xml", report], {
       cwd: repo.dir,
-      env: { LLM_BASE: standIn.url },
+      env: { LLM_BASE: standIn.url, PATH: `${bin}${delimiter}${Deno.env.get("PATH") ?? ""}` },
     });
     assert.equal(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout);
@@ -63,6 +73,7 @@ Deno.test("--junit-xml: the CI report's failure is fixed and verified; the rest 
     assert.equal(json.verification.scope, "narrow");
     assert.match(r.stderr, /reading .*junit\.xml, re-running its failures/);
     assert.equal(await Deno.readTextFile(ranLog), "ran\n", "tests/test_other.py ran only in the CI's own step");
+    assert.deepEqual((await Deno.readTextFile(starts)).trim().split("\n"), ["start"], "one pytest start in all");
     // Which Python and pytest re-ran the failures (issue 14.3): what the fork server said about itself.
     assert.match(json.interpreter.pytestVersion ?? "", /^\d+\./, r.stdout);
     assert.match(json.interpreter.pythonVersion ?? "", /^3\./, r.stdout);

@@ -4,6 +4,7 @@ import type { buildTestContext } from "../../context/mod.ts";
 import type { GitHubReader } from "../../delivery/github_reader.ts";
 import type { GitHub } from "../../github/mod.ts";
 import type { LlmClient } from "../../llm/mod.ts";
+import type { EarlyWarmUp } from "./warm_up.ts";
 
 export interface TestSentryOptions {
   config: Config;
@@ -16,6 +17,11 @@ export interface TestSentryOptions {
   signal?: AbortSignal;
   /** `--junit-xml`: take the failures from this report of the CI's own pytest run instead of running the suite. */
   junitXml?: string;
+  /**
+   * The pytest warm-up the caller started for `config` before the pipeline's code was loaded (cli/tests.ts:
+   * startEarlyWarmUp); the run takes it over. Without it the run starts its own.
+   */
+  earlyWarmUp?: EarlyWarmUp;
   now?: () => Date;
   /**
    * Strategy seams for the benchmark's naive baseline (whole files as context, full-suite

@@ -49,8 +49,9 @@ export async function runTestSentry(options: TestSentryOptions): Promise<TestsRe
 
   // isolate
   // Warms up a pytest to fork the re-runs from: before git is asked anything, or while it makes the worktree,
-  // where the server's environment cannot depend on the worktree (warm_up.ts).
-  const earlier = startEarlyWarmUp(config);
+  // where the server's environment cannot depend on the worktree (warm_up.ts). The CLI starts it before this
+  // code is loaded (cli/tests.ts) and hands it over.
+  const earlier = options.earlyWarmUp ?? startEarlyWarmUp(config);
   let target: RunTarget;
   let warmUp: WarmUp;
   let guardPython: string;

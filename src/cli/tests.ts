@@ -39,7 +39,7 @@ Exit codes: 0 fixed or nothing to do, 1 not fixed (or a source bug), 2 bad usage
       const config = await loadRunConfig(command.parent?.opts() ?? {}, flags);
       const junitXml = options.junitXml !== undefined ? resolve(options.junitXml) : undefined;
       // The pytest warm-up is the run's critical path: it starts before the rest of the pipeline's code loads
-      // (about 0.1 s of module loading that then runs beside it), and the pipeline takes it over.
+      // (loading that code then runs beside it), and the pipeline takes it over.
       const earlyWarmUp = startEarlyWarmUp(config);
       try {
         const [{ runTestSentry }, { renderHuman }, { runSentryCommand }] = await Promise.all([

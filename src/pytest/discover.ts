@@ -44,14 +44,12 @@ export async function discoverFailures(repoDir: string, config: PytestConfig): P
       code: run.timedOut ? "pytest.timeout" : "pytest.unusable",
     });
   }
-  // With failing tests the re-run waits for the warming-up server anyway, so this may too (the answer is sure).
-  const rerunComing = run.failures.some((f) => f.kind !== "collection_error");
-  const interpreter = interpreterOfRun(repoDir, config, run, rerunComing ? "wait" : "if-ready");
-  if (run.failures.length === 0) return { run, confirmed: [], flaky: [], interpreter: await interpreter };
-
   // A module that fails to import fails the same way every time: only tests are re-run.
   const broken = run.failures.filter((f) => f.kind === "collection_error");
   const tests = run.failures.filter((f) => f.kind !== "collection_error");
+  // With tests to re-run, the re-run waits for the warming-up server anyway, so this may too (the answer is sure).
+  const interpreter = interpreterOfRun(repoDir, config, run, tests.length > 0 ? "wait" : "if-ready");
+  if (run.failures.length === 0) return { run, confirmed: [], flaky: [], interpreter: await interpreter };
   if (tests.length === 0) return { run, confirmed: run.failures, flaky: [], interpreter: await interpreter };
   const rerun = await rerunFailures(
     repoDir,

@@ -64,6 +64,7 @@ export function findProjectEnvironment(
 
 /** What a Python says about itself: its path (sys.executable) and versions. */
 export interface InterpreterFacts {
+  /** The interpreter's path (sys.executable): when the command is a Python, or the run told it. */
   python?: string;
   pythonVersion?: string;
   pytestVersion?: string;
@@ -71,8 +72,6 @@ export interface InterpreterFacts {
 
 /** Which Python and pytest a run used, for doctor and the report. */
 export interface Interpreter extends InterpreterFacts {
-  /** The interpreter's path (sys.executable): when the command is a Python, or the run told it. */
-  python?: string;
   source: InterpreterSource;
   /** The command, as displayCommand shows it. */
   command: string;
@@ -92,7 +91,7 @@ export async function describeInterpreter(
   /** The runs' extra environment (a pyenv shim picks its Python by PYENV_DIR). */
   env: Record<string, string> = {},
 ): Promise<Interpreter> {
-  const shown = { source, command: displayCommand(command) };
+  const shown = interpreterOf(command, source, {});
   const m = command.indexOf("-m");
   try {
     if (m > 0 && command[m + 1] === "pytest") {

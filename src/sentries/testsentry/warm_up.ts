@@ -17,6 +17,7 @@ import { readEnv } from "../../env.ts";
 import type { Git } from "../../git/git.ts";
 import { AUTO_PYTEST_COMMANDS, PYTEST_ENV, type PytestForkServer, startForkServerFor } from "../../pytest/mod.ts";
 import { pyenvDirEnv, sameEnv, worktreePytestEnv } from "../../pytest/isolation.ts";
+import { sameCommand } from "../../pytest/run.ts";
 import { findProjectEnvironment } from "../../pytest/environment.ts";
 
 export interface WarmUp {
@@ -91,9 +92,10 @@ function existsSync(path: string): boolean {
   }
 }
 
-function sameCommand(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+/** sameCommand, where no command (undefined or empty: the automatic candidates) is the same as no command. */
+function sameConfigured(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
   if (!a || !b || a.length === 0 || b.length === 0) return (!a || a.length === 0) && (!b || b.length === 0);
-  return a.length === b.length && a.every((part, i) => part === b[i]);
+  return sameCommand(a, b);
 }
 
 export async function startWarmUp(
@@ -118,7 +120,7 @@ export async function startWarmUp(
   };
   const free = wanted && await envFreeOfWorktree(repo, target.baseSha);
   const keep = free && earlier !== undefined && earlier.folder === target.root &&
-    sameCommand(earlier.command, config.pytestCommand);
+    sameConfigured(earlier.command, config.pytestCommand);
   if (!keep) void earlier?.stop(); // not what this run needs: given up now (stop() waits for it)
   // The environment a server started before the worktree has: the same for the early one (same root).
   const earlyEnv = pyenvDirEnv(target.root);

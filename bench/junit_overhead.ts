@@ -18,6 +18,7 @@ import { barePytest, median, NO_PLUGINS } from "./overhead.ts";
 import { createSmartModel } from "./smart_model.ts";
 import { startStandIn } from "../tests/support/standin_llm.ts";
 import { log } from "../src/log.ts";
+import { parseJunitCases } from "../src/pytest/junit.ts";
 
 const STEPS = ["isolate", "discover", "context", "plan", "patch", "guard", "apply", "verify", "prove", "deliver"];
 
@@ -25,6 +26,10 @@ interface Run {
   /** `worktree_dir` for this run: "default", or the A/B value. */
   worktreeDir: string;
   bareMs: number;
+  /** One pytest start, nothing collected (`pytest -q --co` of an empty folder): what any run of pytest pays. */
+  startMs: number;
+  /** The report's failures alone, in a plain pytest (its own start): the least that confirms them. */
+  failuresMs: number;
   nonModelMs: number;
   modelMs: number;
   steps: Record<string, number>;
@@ -45,6 +50,19 @@ async function versionOf(args: string[]): Promise<string> {
   return new TextDecoder().decode(out.stdout).trim() || new TextDecoder().decode(out.stderr).trim();
 }
 
+/** Times one `python3 -m pytest -q -p no:cacheprovider ARGS` in `cwd` (the bare run's interpreter and flags). */
+async function timedPytest(cwd: string, args: string[]): Promise<number> {
+  const started = performance.now();
+  await new Deno.Command("python3", {
+    args: ["-m", "pytest", "-q", "-p", "no:cacheprovider", ...args],
+    cwd,
+    env: { PYTHONDONTWRITEBYTECODE: "1" },
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  return Math.round(performance.now() - started);
+}
+
 async function measure(repeats: number, pytestArgs: string[], against?: string): Promise<Run[]> {
   const scenario = largeScenario();
   const repo = await buildRepo(scenario);
@@ -53,11 +71,17 @@ async function measure(repeats: number, pytestArgs: string[], against?: string):
   const runs: Run[] = [];
   try {
     await barePytest(repo.dir, pytestArgs, report); // the CI's own test step: not counted
+    const failing = parseJunitCases(await Deno.readTextFile(report)).filter((c) => c.outcome !== "passed")
+      .map((c) => c.nodeId);
+    const emptyDir = join(reportDir, "empty");
+    await Deno.mkdir(emptyDir);
     for (let i = 0; i < repeats; i++) {
       const worktreeDir = against && i % 2 === 1 ? against : "default";
       if (worktreeDir === "default") Deno.env.delete("SENTRIES_WORKTREE_DIR");
       else Deno.env.set("SENTRIES_WORKTREE_DIR", worktreeDir); // read by benchEnv (measure.ts)
       const bareMs = await barePytest(repo.dir, pytestArgs);
+      const startMs = await timedPytest(emptyDir, [...pytestArgs, "--co", emptyDir]);
+      const failuresMs = await timedPytest(repo.dir, [...pytestArgs, ...failing]);
       const model = createSmartModel(scenario.model);
       const standIn = await startStandIn({ reply: (req) => ({ content: model.reply(req), chunkSize: 1 << 20 }) });
       try {
@@ -66,7 +90,16 @@ async function measure(repeats: number, pytestArgs: string[], against?: string):
         const steps: Record<string, number> = {};
         for (const t of run.timings) steps[t.step] = t.ms;
         steps.other = run.wallMs - run.timings.reduce((sum, t) => sum + t.ms, 0);
-        runs.push({ worktreeDir, bareMs, nonModelMs: run.wallMs - run.modelMs, modelMs: run.modelMs, steps, load: 0 });
+        runs.push({
+          worktreeDir,
+          bareMs,
+          startMs,
+          failuresMs,
+          nonModelMs: run.wallMs - run.modelMs,
+          modelMs: run.modelMs,
+          steps,
+          load: 0,
+        });
       } finally {
         await standIn.close();
         await dropFixBranches(repo.dir);
@@ -115,6 +148,14 @@ function render(all: Run[], facts: Record<string, string>): string {
       Math.max(...perRun).toFixed(2)
     } |`,
     "",
+    "What any way of confirming the report's failures pays, timed in the same turns (plain pytest, as the bare run",
+    "starts it):",
+    "",
+    "| | median ms | range ms | ÷ bare (median of runs) |",
+    "|---|--:|--:|--:|",
+    floorRow("one pytest start (`--co` of an empty folder)", runs.map((r) => [r.startMs, r.bareMs])),
+    floorRow("the report's failures alone (`pytest -q ID…`)", runs.map((r) => [r.failuresMs, r.bareMs])),
+    "",
     "Where it goes (the pipeline's own step timings; `other`: resolving the target, removing the worktree,",
     "ending the fork server and the guards' Python process, the report):",
     "",
@@ -124,6 +165,14 @@ function render(all: Run[], facts: Record<string, string>): string {
     "",
     ...abRows(all),
   ].join("\n");
+}
+
+function floorRow(label: string, pairs: [number, number][]): string {
+  const values = pairs.map(([ms]) => ms);
+  const ratios = pairs.map(([ms, bare]) => ms / bare).sort((a, b) => a - b);
+  const mid = Math.floor(ratios.length / 2);
+  const ratio = ratios.length % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+  return `| ${label} | ${median(values)} | ${range(values)} | ${ratio.toFixed(2)} |`;
 }
 
 /** With --against-worktree-dir: the interleaved runs of each `worktree_dir`, side by side. */

@@ -1,9 +1,11 @@
 /**
  * Only the `--junit-xml` overhead measurement of `deno task bench` (issue 14.2's target), step by step:
  * the large repository, the CI's own `pytest -q --junitxml` run once (not counted), then per repeat one
- * bare `pytest -q` (cold) and one `sentries tests --junit-xml` in-process with the stand-in model, taken in
- * turns so both see the same machine load. Prints, and writes to bench/results/junit_overhead.md, the
- * medians and ranges of everything but the model against bare pytest, and where the time goes per step.
+ * bare `pytest -q` (cold), one plain pytest start (nothing collected), the report's failures alone in a plain
+ * pytest, and one `sentries tests --junit-xml` in-process with the stand-in model, taken in turns so all see
+ * the same machine load. Prints, and writes to bench/results/junit_overhead.md, the medians and ranges of
+ * everything but the model against bare pytest, what the two plain runs cost against it (what any way of
+ * confirming the report's failures pays), and where the time goes per step.
  *
  *   deno task bench:junit [--repeats N] [--plugins-off] [--against-worktree-dir VALUE] [--out DIR]
  *

@@ -9,12 +9,21 @@
 /** The `-c` script: `python3 -c EXEC_SHIM /path/to/python ARGS…` becomes `/path/to/python ARGS…`. */
 export const EXEC_SHIM = "import os, sys; os.execv(sys.argv[1], sys.argv[1:])";
 
+// -I -S for the permitted python3: nothing of its own environment runs before the exec (and `site` is a good
+// part of a Python start). The interpreter it becomes reads its environment (PYTHONPATH, …) as usual.
+const SHIM_PREFIX = ["python3", "-I", "-S", "-c", EXEC_SHIM];
+
 /** Names started as they are (permitted, found on PATH); anything else is an interpreter's path. */
 const BY_NAME = new Set(["python3", "python"]);
 
 /** The program and arguments that run `python` (a name on PATH, or a venv's interpreter) with `args`. */
 export function pythonInvocation(python: string, args: readonly string[]): { program: string; args: string[] } {
   if (BY_NAME.has(python)) return { program: python, args: [...args] };
-  // -I -S for the permitted python3 too: nothing of its own environment runs before the exec.
-  return { program: "python3", args: ["-I", "-S", "-c", EXEC_SHIM, python, ...args] };
+  return { program: "python3", args: [...SHIM_PREFIX.slice(1), python, ...args] };
+}
+
+/** A command pythonInvocation made for an interpreter's path, as a person would type it; else undefined. */
+export function execedCommand(command: readonly string[]): string[] | undefined {
+  const prefixed = command.length > SHIM_PREFIX.length && SHIM_PREFIX.every((word, i) => command[i] === word);
+  return prefixed ? command.slice(SHIM_PREFIX.length) : undefined;
 }

@@ -11,7 +11,7 @@
 import { join } from "node:path";
 import { readEnv } from "../env.ts";
 import { ProgramNotPermittedError, runProgram } from "../proc/run.ts";
-import { EXEC_SHIM } from "../proc/python_exec.ts";
+import { execedCommand, pythonInvocation } from "../proc/python_exec.ts";
 
 export type InterpreterSource = "SENTRIES_PYTEST_COMMAND" | "VIRTUAL_ENV" | ".venv" | "venv" | "PATH";
 
@@ -23,15 +23,15 @@ export interface ProjectEnvironment {
   command?: string[];
 }
 
-/** `python3 -c <exec> <python> -m pytest`: the venv's interpreter, started through the permitted python3. */
+/** `<python> -m pytest` for a venv's interpreter, started through the permitted python3 (pythonInvocation). */
 export function venvPytestCommand(python: string): string[] {
-  return ["python3", "-c", EXEC_SHIM, python, "-m", "pytest"];
+  const { program, args } = pythonInvocation(python, ["-m", "pytest"]);
+  return [program, ...args];
 }
 
 /** The command as a person would type it (the exec shim shown as the interpreter it starts). */
 export function displayCommand(command: readonly string[]): string {
-  if (command[0] === "python3" && command[1] === "-c" && command[2] === EXEC_SHIM) return command.slice(3).join(" ");
-  return command.join(" ");
+  return (execedCommand(command) ?? command).join(" ");
 }
 
 function interpreterIn(venv: string): string | undefined {

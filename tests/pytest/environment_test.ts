@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { displayCommand, findProjectEnvironment } from "../../src/pytest/environment.ts";
+import { displayCommand, findProjectEnvironment, venvPytestCommand } from "../../src/pytest/environment.ts";
+import { EXEC_SHIM } from "../../src/proc/python_exec.ts";
 import { runProgram } from "../../src/proc/run.ts";
 import { runCli } from "../support/cli.ts";
 import { createPyRepo, WRONG_SUM_FIX, WRONG_SUM_REPO } from "../support/pyrepo.ts";
@@ -42,6 +43,33 @@ Deno.test("the order: configured command, VIRTUAL_ENV, .venv, venv, PATH", async
   } finally {
     await Deno.remove(root, { recursive: true });
     await Deno.remove(active, { recursive: true });
+  }
+});
+
+Deno.test("a venv's pytest command: the permitted python3, isolated, execs the venv's interpreter; shown as that", async () => {
+  const python = "/repo/.venv/bin/python";
+  assert.deepEqual(venvPytestCommand(python), ["python3", "-I", "-S", "-c", EXEC_SHIM, python, "-m", "pytest"]);
+  assert.equal(displayCommand(venvPytestCommand(python)), "/repo/.venv/bin/python -m pytest");
+  // A command the user configured is shown as it is, even one that looks like the shim's start.
+  assert.equal(displayCommand(["python3", "-I", "-S", "-c", EXEC_SHIM]), `python3 -I -S -c ${EXEC_SHIM}`);
+  assert.equal(displayCommand(["python3", "-c", EXEC_SHIM, python]), `python3 -c ${EXEC_SHIM} ${python}`);
+  assert.equal(displayCommand(["pytest", "-x"]), "pytest -x");
+  // -I -S bind only the python3 that execs: the venv's interpreter still reads PYTHONPATH and its site.
+  const venv = await Deno.makeTempDir({ prefix: "sentries-shim-venv-" });
+  try {
+    const made = await runProgram("python3", ["-m", "venv", "--without-pip", venv]);
+    assert.equal(made.code, 0, made.stderr);
+    const [program, ...args] = venvPytestCommand(join(venv, "bin", "python")).slice(0, -2);
+    const r = await runProgram(program, [...args, "-c", "import sys; print(sys.prefix); print(sys.path)"], {
+      env: { PYTHONPATH: "/sentries/extra" },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const [prefix, path] = r.stdout.trim().split("\n");
+    assert.equal(await Deno.realPath(prefix), await Deno.realPath(venv));
+    assert.ok(path.includes("/sentries/extra"), path);
+    assert.ok(path.includes("site-packages"), path);
+  } finally {
+    await Deno.remove(venv, { recursive: true });
   }
 });
 

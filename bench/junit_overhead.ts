@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { buildRepo, dropFixBranches, runPipeline } from "./measure.ts";
 import { largeScenario } from "./large_repo.ts";
-import { barePytest, median, NO_PLUGINS } from "./overhead.ts";
+import { barePytest, exactMedian, median, NO_PLUGINS, timedPytest } from "./overhead.ts";
 import { createSmartModel } from "./smart_model.ts";
 import { startStandIn } from "../tests/support/standin_llm.ts";
 import { log } from "../src/log.ts";
@@ -52,19 +52,6 @@ async function versionOf(args: string[]): Promise<string> {
   return new TextDecoder().decode(out.stdout).trim() || new TextDecoder().decode(out.stderr).trim();
 }
 
-/** Times one `python3 -m pytest -q -p no:cacheprovider ARGS` in `cwd` (the bare run's interpreter and flags). */
-async function timedPytest(cwd: string, args: string[]): Promise<number> {
-  const started = performance.now();
-  await new Deno.Command("python3", {
-    args: ["-m", "pytest", "-q", "-p", "no:cacheprovider", ...args],
-    cwd,
-    env: { PYTHONDONTWRITEBYTECODE: "1" },
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  return Math.round(performance.now() - started);
-}
-
 async function measure(repeats: number, pytestArgs: string[], against?: string): Promise<Run[]> {
   const scenario = largeScenario();
   const repo = await buildRepo(scenario);
@@ -82,8 +69,8 @@ async function measure(repeats: number, pytestArgs: string[], against?: string):
       if (worktreeDir === "default") Deno.env.delete("SENTRIES_WORKTREE_DIR");
       else Deno.env.set("SENTRIES_WORKTREE_DIR", worktreeDir); // read by benchEnv (measure.ts)
       const bareMs = await barePytest(repo.dir, pytestArgs);
-      const startMs = await timedPytest(emptyDir, [...pytestArgs, "--co", emptyDir]);
-      const failuresMs = await timedPytest(repo.dir, [...pytestArgs, ...failing]);
+      const startMs = (await timedPytest(emptyDir, [...pytestArgs, "--co", emptyDir])).ms;
+      const failuresMs = (await timedPytest(repo.dir, [...pytestArgs, ...failing])).ms;
       const model = createSmartModel(scenario.model);
       const standIn = await startStandIn({ reply: (req) => ({ content: model.reply(req), chunkSize: 1 << 20 }) });
       try {
@@ -171,9 +158,7 @@ function render(all: Run[], facts: Record<string, string>): string {
 
 function floorRow(label: string, pairs: [number, number][]): string {
   const values = pairs.map(([ms]) => ms);
-  const ratios = pairs.map(([ms, bare]) => ms / bare).sort((a, b) => a - b);
-  const mid = Math.floor(ratios.length / 2);
-  const ratio = ratios.length % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+  const ratio = exactMedian(pairs.map(([ms, bare]) => ms / bare));
   return `| ${label} | ${median(values)} | ${range(values)} | ${ratio.toFixed(2)} |`;
 }
 

@@ -53,24 +53,35 @@ export interface OverheadResult {
 
 export const NO_PLUGINS = ["-p", "no:hypothesispytest", "-p", "no:benchmark"];
 
+/** The median of whole milliseconds, as a whole number. */
 export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
+  return Math.round(exactMedian(values));
 }
 
-/** One bare `pytest -q` run of the suite (which has one failing test), in ms. */
-export async function barePytest(dir: string, args: string[], junitXml?: string): Promise<number> {
+/** The median, unrounded (of ratios, say). */
+export function exactMedian(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** One `python3 -m pytest -q -p no:cacheprovider ARGS` in `cwd`, cold (no bytecode written), output dropped. */
+export async function timedPytest(cwd: string, args: string[]): Promise<{ ms: number; code: number }> {
   const started = performance.now();
   const out = await new Deno.Command("python3", {
-    args: ["-m", "pytest", "-q", "-p", "no:cacheprovider", ...(junitXml ? [`--junitxml=${junitXml}`] : []), ...args],
-    cwd: dir,
+    args: ["-m", "pytest", "-q", "-p", "no:cacheprovider", ...args],
+    cwd,
     env: { PYTHONDONTWRITEBYTECODE: "1" },
     stdout: "null",
     stderr: "null",
   }).output();
-  const ms = Math.round(performance.now() - started);
-  if (out.code !== 1) throw new Error(`bare pytest exited ${out.code}; expected 1 (one failing test)`);
+  return { ms: Math.round(performance.now() - started), code: out.code };
+}
+
+/** One bare `pytest -q` run of the suite (which has one failing test), in ms. */
+export async function barePytest(dir: string, args: string[], junitXml?: string): Promise<number> {
+  const { ms, code } = await timedPytest(dir, [...(junitXml ? [`--junitxml=${junitXml}`] : []), ...args]);
+  if (code !== 1) throw new Error(`bare pytest exited ${code}; expected 1 (one failing test)`);
   return ms;
 }
 
